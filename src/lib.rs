@@ -1,5 +1,9 @@
 //! Ripple: the library behind the desktop app, the participants' server and the
 //! `ripple` command line. All behaviour lives here and is tested without a window.
 
+pub mod api;
 pub mod error;
+pub mod layout;
 pub mod org;
+pub mod store;
+pub mod workshop;

@@ -7,3 +7,7 @@ pub mod layout;
 pub mod org;
 pub mod store;
 pub mod workshop;
+pub mod analysis;
+pub mod engine;
+pub mod generate;
+pub mod mapio;

@@ -1,16 +1,146 @@
 //! `ripple`: everything the app computes, scriptable (DESIGN.md, "Command line").
+//! One subcommand per operation, each a small function over the library.
+//! Bad input: a message on stderr naming what is wrong, exit code 2, nothing written.
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand};
+
+use ripple::analysis::{self, Analysis};
+use ripple::engine::{EngineGraph, ImpactResult, Incident, DEFAULT_EPSILON};
+use ripple::generate::generate;
+use ripple::mapio::{self, Format};
+use ripple::org::OrgMap;
 
 /// Ripple — how one person's work ripples through internal customers to external ones.
 #[derive(Parser)]
 #[command(name = "ripple", version, about)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Propagate one or several incidents over a map.
+    Impact(ImpactArgs),
+    /// Criticality, cycles, dominators and centralities of every unit of a map.
+    Analyze(AnalyzeArgs),
+    /// Write a generated organisation map (JSON) of a given size.
+    Generate(GenerateArgs),
+    /// Convert a map to another format.
+    Convert(ConvertArgs),
+    /// Time the engine on a map (figures for bench/engine.sh; see docs/results-format.md).
+    #[command(hide = true)]
+    BenchImpact(BenchArgs),
+}
+
+#[derive(Args)]
+struct ImpactArgs {
+    /// A JSON or GraphML map, or a folder with units.csv and links.csv.
+    #[arg(long)]
+    map: PathBuf,
+    /// UNIT[:SEVERITY[:KIND]]; severity in (0, 1] (default 1), kind late|quality|delivery (default late). Repeatable.
+    #[arg(long = "incident", required = true, value_parser = parse_incident)]
+    incidents: Vec<Incident>,
+    /// Impacts below this are absorbed.
+    #[arg(long, default_value_t = DEFAULT_EPSILON)]
+    epsilon: f64,
+    /// Print the result as JSON (docs/results-format.md) instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct AnalyzeArgs {
+    #[arg(long)]
+    map: PathBuf,
+    #[arg(long, default_value_t = DEFAULT_EPSILON)]
+    epsilon: f64,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// Number of units (at least 4).
+    #[arg(long)]
+    units: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// The JSON file to write.
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct ConvertArgs {
+    #[arg(long)]
+    map: PathBuf,
+    /// json | csv | graphml | kumu (csv and kumu write a folder).
+    #[arg(long, value_parser = parse_format)]
+    to: Format,
+    #[arg(long)]
+    out: PathBuf,
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    #[arg(long)]
+    map: PathBuf,
+    /// Comma-separated incident units; by default the first support units by id.
+    #[arg(long, value_delimiter = ',')]
+    incidents: Vec<String>,
+    /// How many incident units to pick when none are given.
+    #[arg(long, default_value_t = 10)]
+    count: usize,
+    /// Runs of each incident; the median is reported.
+    #[arg(long, default_value_t = 5)]
+    repeat: usize,
+    #[arg(long, default_value_t = DEFAULT_EPSILON)]
+    epsilon: f64,
+    /// Also time the full analysis.
+    #[arg(long)]
+    analyze: bool,
+}
+
+fn parse_incident(text: &str) -> Result<Incident, String> {
+    text.parse::<Incident>().map_err(|e| e.to_string())
+}
+
+fn parse_format(text: &str) -> Result<Format, String> {
+    Format::parse(text).ok_or_else(|| format!("'{text}' is not one of json, csv, graphml, kumu"))
+}
+
+/// A failed command: bad input (exit 2) or a failure of the machine (exit 1).
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("{0}")]
+    Input(String),
+    #[error("{0}")]
+    System(String),
+}
+
+impl From<mapio::MapIoError> for Failure {
+    fn from(e: mapio::MapIoError) -> Failure {
+        match e {
+            mapio::MapIoError::Io { ref source, .. } if source.kind() != std::io::ErrorKind::NotFound => Failure::System(e.to_string()),
+            e => Failure::Input(e.to_string()),
+        }
+    }
+}
+
+impl From<ripple::engine::EngineError> for Failure {
+    fn from(e: ripple::engine::EngineError) -> Failure {
+        Failure::Input(e.to_string())
+    }
+}
 
 fn main() -> ExitCode {
-    let _cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
@@ -18,5 +148,158 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    ExitCode::SUCCESS
+    let outcome = match cli.command {
+        Command::Impact(args) => impact(args),
+        Command::Analyze(args) => analyze(args),
+        Command::Generate(args) => generate_map(args),
+        Command::Convert(args) => convert(args),
+        Command::BenchImpact(args) => bench_impact(args),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(message)) => {
+            eprintln!("ripple: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::System(message)) => {
+            eprintln!("ripple: {message}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<OrgMap, Failure> {
+    Ok(mapio::load(path)?)
+}
+
+fn print_json<T: serde::Serialize>(value: &T) -> Result<(), Failure> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| Failure::System(e.to_string()))?;
+    writeln!(out).and_then(|_| out.flush()).map_err(|e| Failure::System(e.to_string()))
+}
+
+fn impact(args: ImpactArgs) -> Result<(), Failure> {
+    let map = load(&args.map)?;
+    let result = EngineGraph::new(&map).impact(&args.incidents, args.epsilon)?;
+    if args.json {
+        return print_json(&result);
+    }
+    print_impact_table(&result);
+    Ok(())
+}
+
+fn print_impact_table(result: &ImpactResult) {
+    println!("{:<24} {:>7} {:>5} {:>9}  chain", "unit", "impact", "hops", "arrival h");
+    for hit in &result.hits {
+        println!("{:<24} {:>7.3} {:>5} {:>9.1}  {}", hit.unit, hit.impact, hit.hops, hit.arrival, hit.chain.join(" → "));
+    }
+    println!();
+    println!("external segments hit: {}; external impact {:.3}", result.external.len(), result.external_impact);
+}
+
+fn analyze(args: AnalyzeArgs) -> Result<(), Failure> {
+    let map = load(&args.map)?;
+    let result = analysis::analyze(&map, args.epsilon)?;
+    if args.json {
+        return print_json(&result);
+    }
+    print_analysis_table(&result);
+    Ok(())
+}
+
+fn print_analysis_table(result: &Analysis) {
+    println!("{:<24} {:<10} {:>11} {:>9} {:>13} {:>11}", "unit", "kind", "criticality", "segments", "depended upon", "betweenness");
+    for u in &result.units {
+        println!(
+            "{:<24} {:<10} {:>11.3} {:>9} {:>13.2} {:>11.4}",
+            u.unit,
+            u.kind.as_str(),
+            u.criticality,
+            u.segments_reached,
+            u.depended_upon,
+            u.betweenness
+        );
+    }
+    println!();
+    for cycle in &result.cycles {
+        println!("cycle of mutual dependency: {}", cycle.join(", "));
+    }
+    for d in &result.dominators {
+        let through = if d.all_chains_through.is_empty() { "no single unit".to_owned() } else { d.all_chains_through.join(" ← ") };
+        println!("every chain to {} runs through: {}", d.external, through);
+    }
+}
+
+fn generate_map(args: GenerateArgs) -> Result<(), Failure> {
+    if args.units < ripple::generate::MIN_UNITS {
+        return Err(Failure::Input(format!("--units {} is too small; at least {}", args.units, ripple::generate::MIN_UNITS)));
+    }
+    if args.units > 10_000_000 {
+        return Err(Failure::Input(format!("--units {} is too large; at most 10000000", args.units)));
+    }
+    let map = generate(args.units, args.seed);
+    Ok(mapio::save(&map, Format::Json, &args.out)?)
+}
+
+fn convert(args: ConvertArgs) -> Result<(), Failure> {
+    let map = load(&args.map)?;
+    Ok(mapio::save(&map, args.to, &args.out)?)
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+/// Prints one JSON line of figures: load, index, per-incident median, analysis.
+fn bench_impact(args: BenchArgs) -> Result<(), Failure> {
+    let t = Instant::now();
+    let map = load(&args.map)?;
+    let load_ms = t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let graph = EngineGraph::new(&map);
+    let index_ms = t.elapsed().as_secs_f64() * 1e3;
+    let sources: Vec<String> = if args.incidents.is_empty() {
+        let mut support: Vec<&str> =
+            map.units.iter().filter(|u| u.kind == ripple::org::UnitKind::Support).map(|u| u.id.as_str()).collect();
+        support.sort_unstable();
+        support.into_iter().take(args.count).map(str::to_owned).collect()
+    } else {
+        args.incidents.clone()
+    };
+    let mut per_incident = Vec::new();
+    let mut hits = Vec::new();
+    for unit in &sources {
+        let incident = [Incident::new(unit.clone(), 1.0, ripple::engine::IncidentKind::Late)];
+        let mut times = Vec::new();
+        let mut count = 0;
+        for _ in 0..args.repeat.max(1) {
+            let t = Instant::now();
+            let result = graph.impact(&incident, args.epsilon)?;
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+            count = result.hits.len();
+        }
+        per_incident.push(median(times));
+        hits.push(count);
+    }
+    let analysis_ms = if args.analyze {
+        let t = Instant::now();
+        analysis::analyze_graph(&graph, args.epsilon)?;
+        Some(t.elapsed().as_secs_f64() * 1e3)
+    } else {
+        None
+    };
+    let mean = per_incident.iter().sum::<f64>() / per_incident.len().max(1) as f64;
+    print_json(&serde_json::json!({
+        "units": graph.len(),
+        "links": graph.link_count(),
+        "load_ms": load_ms,
+        "index_ms": index_ms,
+        "incidents": sources,
+        "hits": hits,
+        "incident_ms": per_incident,
+        "mean_incident_ms": mean,
+        "analysis_ms": analysis_ms,
+    }))
 }

@@ -58,7 +58,8 @@ pub struct SegmentDominators {
     pub gatekeepers: Vec<Gatekeeper>,
     /// The segment's own dominator chain, nearest the segment first: the first unit
     /// is on every chain to the segment from every other unit, the k-th on every
-    /// chain from every unit except the k−1 before it.
+    /// chain from every unit except the k−1 before it. After the first, only units
+    /// that stand on some other unit's chain are listed.
     pub all_chains_through: Vec<String>,
 }
 
@@ -213,6 +214,11 @@ fn segment_dominators(graph: &EngineGraph, root: u32) -> SegmentDominators {
     let mut at = root;
     while children[at as usize] == 1 {
         at = only_child[at as usize];
+        // A unit that dominates nobody else is on no other unit's chain; only a
+        // segment's sole provider is listed regardless.
+        if at != only_child[root as usize] && size[at as usize] < 2 {
+            break;
+        }
         all_chains_through.push(graph.id(at).to_owned());
     }
     SegmentDominators { external: graph.id(root).to_owned(), reached_by, gatekeepers, all_chains_through }

@@ -32,13 +32,23 @@ impl Sheet {
                 return Err(syntax(1, format!("missing column '{column}' (the header is '{}')", headers.iter().collect::<Vec<_>>().join(","))));
             }
         }
+        // Lines are counted from byte offsets, past any blank lines before the record:
+        // the csv crate's own line count skips blank lines.
+        let bytes = text.as_bytes();
+        let newlines: Vec<usize> = bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i).collect();
+        let line_at = |p: Option<&::csv::Position>| {
+            p.map_or(0, |p| {
+                let mut at = p.byte() as usize;
+                while matches!(bytes.get(at), Some(b'\n' | b'\r')) {
+                    at += 1;
+                }
+                newlines.partition_point(|&i| i < at) as u64 + 1
+            })
+        };
         let mut rows = Vec::new();
         for record in reader.records() {
-            let record = record.map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                syntax(line, e.to_string())
-            })?;
-            let line = record.position().map_or(0, |p| p.line());
+            let record = record.map_err(|e| syntax(line_at(e.position()), e.to_string()))?;
+            let line = line_at(record.position());
             if record.iter().all(|f| f.is_empty()) {
                 continue; // a blank row, as spreadsheets leave at the end
             }

@@ -29,3 +29,10 @@ pub fn open_workshop(store: &Store, id: WorkshopId) -> Result<WorkshopView, ApiE
     let layout = layout::layered(&map);
     Ok(WorkshopView { id, name, map, layout })
 }
+
+/// Opens the installation's database, creating the demo workshop on first start.
+pub fn open_app_store(path: &std::path::Path) -> Result<Store, ApiError> {
+    let mut store = Store::open(path)?;
+    store.seed_demo_once()?;
+    Ok(store)
+}

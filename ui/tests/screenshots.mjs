@@ -17,7 +17,12 @@ const server = createServer(async (req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
   try {
     const body = await readFile(join(dist, path === '/' ? 'index.html' : path));
-    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'text/html' });
+    // The app's strict CSP (tauri.conf.json), so a violation shows up here too.
+    res.writeHead(200, {
+      'content-type': types[extname(path)] ?? 'text/html',
+      'content-security-policy':
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:",
+    });
     res.end(body);
   } catch {
     res.writeHead(404).end();
@@ -49,6 +54,7 @@ await mkdir(out, { recursive: true });
 async function shot(name, size, { fail, act } = {}) {
   const page = await browser.newPage({ viewport: size });
   page.on('pageerror', (e) => console.error(`${name}: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && console.error(`${name}: ${m.text()}`));
   await page.addInitScript(fakeTauri, { view, fail });
   await page.goto(url);
   await page.waitForSelector(fail ? '#error' : '#org-map .unit');

@@ -38,7 +38,8 @@ export interface ColumnHeading {
 const MAX = { w: 300, h: 64, font: 28 };
 /** Room above the top row of nodes for the column headings, in pixels. */
 export const HEADING_SPACE = 44;
-const PAD = 12;
+/** Margin around the drawing: room for the selection ring of an edge unit. */
+const PAD = 16;
 /** Share of the space between two columns that a box takes; arrows get the rest. */
 const BOX_SHARE = 0.67;
 

@@ -1,0 +1,49 @@
+// The presenter window of the real app: the demo map is shown, a unit can be selected,
+// and the data survives a restart.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchApp, screenshot, By, until } from './helpers.js';
+
+const unit = (id) => By.css(`#org-map .unit[data-unit-id="${id}"]`);
+
+test('the presenter window shows the demo map and selecting a unit shows who depends on it', async () => {
+  const { driver, started } = await launchApp();
+  try {
+    await driver.wait(until.elementLocated(unit('finance')), 15000);
+    console.log(`# launch to map shown: ${Math.round(performance.now() - started)} ms (includes the WebDriver session)`);
+    assert.equal(await driver.getTitle(), 'Ripple — presenter');
+
+    const units = await driver.findElements(By.css('#org-map .unit'));
+    assert.equal(units.length, 18, 'the demo organisation has 18 units');
+    const links = await driver.findElements(By.css('#org-map .link'));
+    assert.ok(links.length >= 30, `the demo map draws its service links (${links.length})`);
+    await screenshot(driver, 'presenter-map');
+
+    await driver.findElement(unit('finance')).click();
+    const details = await driver.findElement(By.css('#unit-details'));
+    await driver.wait(until.elementTextContains(details, 'Salaries paid on time'), 5000);
+    assert.equal(await details.findElement(By.css('h2')).getText(), 'Finance');
+    const text = await details.getText();
+    assert.match(text, /Customer Service/, 'Finance serves Customer Service');
+    assert.match(text, /Management/, 'Finance receives its budgets from Management');
+    await screenshot(driver, 'presenter-unit-selected');
+  } finally {
+    await driver.quit();
+  }
+  assert.ok(existsSync(join(process.env.RIPPLE_E2E_DATA, 'org.ripple.workshops', 'ripple.db')), 'the database is in the app data dir');
+});
+
+test('after closing and restarting, the same workshop opens from the saved database', async () => {
+  const { driver } = await launchApp();
+  try {
+    await driver.wait(until.elementLocated(unit('field-engineers')), 15000);
+    const header = await driver.findElement(By.css('header')).getText();
+    assert.match(header, /Northwind Home Services/);
+    const units = await driver.findElements(By.css('#org-map .unit'));
+    assert.equal(units.length, 18);
+  } finally {
+    await driver.quit();
+  }
+});

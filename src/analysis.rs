@@ -109,19 +109,16 @@ pub fn dominators_towards(graph: &EngineGraph, root: u32) -> (Vec<u32>, Vec<u32>
     let mut post = vec![NONE; n];
     let mut order: Vec<u32> = Vec::new();
     let mut seen = vec![false; n];
-    let mut stack: Vec<(u32, Vec<u32>)> = Vec::new();
-    let providers = |v: u32| graph.neighbours(v, Direction::Reverse).map(|(u, _)| u).collect::<Vec<u32>>();
+    // Each frame: a unit and how many of its providers have been looked at.
+    let mut stack: Vec<(u32, usize)> = vec![(root, 0)];
     seen[root as usize] = true;
-    let mut first = providers(root);
-    first.reverse();
-    stack.push((root, first));
-    while let Some((v, pending)) = stack.last_mut() {
-        if let Some(u) = pending.pop() {
+    while let Some((v, next)) = stack.last_mut() {
+        let providers = graph.targets(*v, Direction::Reverse);
+        if let Some(&u) = providers.get(*next) {
+            *next += 1;
             if !seen[u as usize] {
                 seen[u as usize] = true;
-                let mut next = providers(u);
-                next.reverse();
-                stack.push((u, next));
+                stack.push((u, 0));
             }
         } else {
             post[*v as usize] = order.len() as u32;

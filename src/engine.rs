@@ -324,6 +324,12 @@ impl EngineGraph {
         csr.range(v).map(move |i| (csr.to[i], csr.strength[i]))
     }
 
+    /// The units a unit serves (`Forward`) or is served by (`Reverse`), in id order.
+    pub fn targets(&self, v: u32, direction: Direction) -> &[u32] {
+        let csr = self.csr(direction);
+        &csr.to[csr.range(v)]
+    }
+
     fn csr(&self, direction: Direction) -> &Csr {
         match direction {
             Direction::Forward => &self.out,
@@ -424,12 +430,18 @@ impl EngineGraph {
             arrival: f64,
             chain: Vec<u32>,
         }
-        let mut combined: HashMap<u32, Best> = HashMap::new();
+        // Per unit hit: its slot in `combined` (a vector beats a hash map here).
+        let mut slot = vec![NONE; self.len()];
+        let mut combined: Vec<(u32, Best)> = Vec::new();
         for &(source, severity) in &sources {
             let reach = self.strongest_chains(source, severity, epsilon, Direction::Forward);
             for &v in &reach.order {
                 let (impact, hops) = (reach.strength[v as usize], reach.hops[v as usize]);
-                let entry = combined.entry(v).or_insert(Best { combined: 0.0, impact: -1.0, hops: 0, arrival: 0.0, chain: Vec::new() });
+                if slot[v as usize] == NONE {
+                    slot[v as usize] = combined.len() as u32;
+                    combined.push((v, Best { combined: 0.0, impact: -1.0, hops: 0, arrival: 0.0, chain: Vec::new() }));
+                }
+                let entry = &mut combined[slot[v as usize] as usize].1;
                 entry.combined += impact * (1.0 - entry.combined);
                 // The explaining chain: the strongest contribution, then fewer hops; on a
                 // full tie the earlier source (smaller id) keeps it.

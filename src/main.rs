@@ -270,6 +270,7 @@ fn bench_impact(args: BenchArgs) -> Result<(), Failure> {
     };
     let mut per_incident = Vec::new();
     let mut hits = Vec::new();
+    let mut pass_only = Vec::new();
     for unit in &sources {
         let incident = [Incident::new(unit.clone(), 1.0, ripple::engine::IncidentKind::Late)];
         let mut times = Vec::new();
@@ -282,6 +283,15 @@ fn bench_impact(args: BenchArgs) -> Result<(), Failure> {
         }
         per_incident.push(median(times));
         hits.push(count);
+        // The bare pass, without assembling the result (ids, chains, sorting).
+        let v = graph.index_of(unit).ok_or_else(|| Failure::Input(format!("unknown unit '{unit}'")))?;
+        let mut times = Vec::new();
+        for _ in 0..args.repeat.max(1) {
+            let t = Instant::now();
+            std::hint::black_box(graph.strongest_chains(v, 1.0, args.epsilon, ripple::engine::Direction::Forward));
+            times.push(t.elapsed().as_secs_f64() * 1e3);
+        }
+        pass_only.push(median(times));
     }
     let analysis_ms = if args.analyze {
         let t = Instant::now();
@@ -300,6 +310,7 @@ fn bench_impact(args: BenchArgs) -> Result<(), Failure> {
         "hits": hits,
         "incident_ms": per_incident,
         "mean_incident_ms": mean,
+        "mean_pass_ms": pass_only.iter().sum::<f64>() / pass_only.len().max(1) as f64,
         "analysis_ms": analysis_ms,
     }))
 }

@@ -183,7 +183,7 @@ struct Csr {
 
 impl Csr {
     fn build(n: usize, mut edges: Vec<(u32, u32, f64, f64)>) -> Csr {
-        edges.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        edges.sort_by_key(|e| (e.0, e.1));
         let mut start = vec![0u32; n + 1];
         for e in &edges {
             start[e.0 as usize + 1] += 1;

@@ -110,7 +110,7 @@ pub(crate) fn validate_at_lines(
     let unit_line = |id: &str| map.units.iter().zip(unit_lines).rev().find(|(u, _)| u.id == id).map(|(_, &l)| l);
     let link_line = |label: &str, last: bool| {
         let mut found = map.links.iter().zip(link_lines).filter(|(l, _)| l.label() == label || format!("{} ({})", l.label(), l.service) == label);
-        if last { found.last() } else { found.next() }.map(|(_, &l)| l)
+        if last { found.next_back() } else { found.next() }.map(|(_, &l)| l)
     };
     let at = match &problem {
         MapError::EmptyId { index } => Some((units, unit_lines.get(index - 1).copied())),

@@ -17,6 +17,7 @@ gatekeepers: Array<Gatekeeper>,
 /**
  * The segment's own dominator chain, nearest the segment first: the first unit
  * is on every chain to the segment from every other unit, the k-th on every
- * chain from every unit except the k−1 before it.
+ * chain from every unit except the k−1 before it. After the first, only units
+ * that stand on some other unit's chain are listed.
  */
 all_chains_through: Array<string>, };

@@ -1,5 +1,5 @@
 // Shared by the end-to-end tests: start the real app through tauri-driver, save screenshots.
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Builder, By, until } from 'selenium-webdriver';
 
@@ -15,9 +15,26 @@ export async function launchApp() {
   return { driver, started };
 }
 
-/** Saves a PNG of the window under target/e2e/ and returns its path. */
+/**
+ * Saves a PNG of the window under target/e2e/ and returns its path. The picture is taken
+ * from the X display, as a person would see it: WebKitWebDriver's own screenshot hangs when
+ * compositing is off, and the app runs with compositing off (see src-tauri/src/main.rs).
+ */
 export async function screenshot(driver, name) {
   const path = join(process.env.RIPPLE_SCREENSHOTS, `${name}.png`);
-  writeFileSync(path, Buffer.from(await driver.takeScreenshot(), 'base64'));
+  const { x, y, width, height } = await driver.manage().window().getRect();
+  execFileSync('sh', ['-c', `xwd -root -silent | xwdtopnm 2>/dev/null | pnmcut -left ${x} -top ${y} -width ${width} -height ${height} | pnmtopng > "${path}"`]);
   return path;
+}
+
+/**
+ * Clicks the centre of an element with a real pointer. WebKitWebDriver cannot compute
+ * the rectangle of SVG elements (ElementNotInteractable), so the page measures it.
+ */
+export async function clickCentre(driver, element) {
+  const { x, y } = await driver.executeScript(
+    'const r = arguments[0].getBoundingClientRect(); return { x: Math.round(r.x + r.width / 2), y: Math.round(r.y + r.height / 2) };',
+    element,
+  );
+  await driver.actions().move({ x, y }).click().perform();
 }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchApp, screenshot, By, until } from './helpers.js';
+import { launchApp, screenshot, clickCentre, By, until } from './helpers.js';
 
 const unit = (id) => By.css(`#org-map .unit[data-unit-id="${id}"]`);
 
@@ -21,7 +21,7 @@ test('the presenter window shows the demo map and selecting a unit shows who dep
     assert.ok(links.length >= 30, `the demo map draws its service links (${links.length})`);
     await screenshot(driver, 'presenter-map');
 
-    await driver.findElement(unit('finance')).click();
+    await clickCentre(driver, await driver.findElement(unit('finance')));
     const details = await driver.findElement(By.css('#unit-details'));
     await driver.wait(until.elementTextContains(details, 'Salaries paid on time'), 5000);
     assert.equal(await details.findElement(By.css('h2')).getText(), 'Finance');

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 export RIPPLE_APP="${RIPPLE_APP:-$root/target/debug/ripple-desktop}"
+export RIPPLE_CLI="${RIPPLE_CLI:-$root/target/debug/ripple}"
 [[ -x $RIPPLE_APP ]] || { echo "No app binary at $RIPPLE_APP: run scripts/test.sh (or cargo build -p ripple-desktop --features custom-protocol)." >&2; exit 1; }
 
 # tauri-driver, kept inside the repo's target/ so nothing outside the clone is needed.

@@ -30,9 +30,39 @@ pub fn open_workshop(store: &Store, id: WorkshopId) -> Result<WorkshopView, ApiE
     Ok(WorkshopView { id, name, map, layout })
 }
 
-/// Opens the installation's database, creating the demo workshop on first start.
+/// Opens a database as it is (the command line).
+pub fn open_store(path: &std::path::Path) -> Result<Store, ApiError> {
+    Ok(Store::open(path)?)
+}
+
+/// Opens the installation's database, creating the demo workshop on first start (the app).
 pub fn open_app_store(path: &std::path::Path) -> Result<Store, ApiError> {
     let mut store = Store::open(path)?;
     store.seed_demo_once()?;
     Ok(store)
+}
+
+/// What a new workshop starts from: a map and the name it suggests.
+pub struct Template {
+    pub map: crate::org::OrgMap,
+    pub name: String,
+}
+
+/// Loads `"demo"` or a template map (a JSON file, or a folder with units.csv and links.csv).
+pub fn load_template(from: &str) -> Result<Template, ApiError> {
+    if from == "demo" {
+        return Ok(Template { map: crate::workshop::demo_map(), name: crate::workshop::DEMO_WORKSHOP_NAME.to_owned() });
+    }
+    let map = crate::mapio::load(std::path::Path::new(from)).map_err(|e| ApiError::new("invalid_map", e.to_string()))?;
+    let name = if map.name.trim().is_empty() { from.to_owned() } else { map.name.clone() };
+    Ok(Template { map, name })
+}
+
+/// Creates a workshop from a template, named `name` or else as the template suggests.
+pub fn create_workshop(store: &mut Store, template: &Template, name: Option<&str>) -> Result<WorkshopId, ApiError> {
+    let name = name.map(str::trim).unwrap_or(&template.name);
+    if name.is_empty() {
+        return Err(ApiError::new("invalid_name", "the workshop's name is empty"));
+    }
+    Ok(store.create_workshop(name, &template.map)?)
 }

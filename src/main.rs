@@ -10,6 +10,8 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand};
 
 use ripple::analysis::{self, Analysis};
+use ripple::api;
+use ripple::error::ApiError;
 use ripple::engine::{EngineGraph, ImpactResult, Incident, DEFAULT_EPSILON};
 use ripple::generate::generate;
 use ripple::mapio::{self, Format};
@@ -33,6 +35,10 @@ enum Command {
     Generate(GenerateArgs),
     /// Convert a map to another format.
     Convert(ConvertArgs),
+    /// Create a workshop in a database from the demo or a template map; prints its id.
+    New(NewArgs),
+    /// List the workshops in a database.
+    Workshops(WorkshopsArgs),
     /// Time the engine on a map (figures for bench/engine.sh; see docs/results-format.md).
     #[command(hide = true)]
     BenchImpact(BenchArgs),
@@ -88,6 +94,27 @@ struct ConvertArgs {
 }
 
 #[derive(Args)]
+struct NewArgs {
+    /// The database file (created if missing).
+    #[arg(long)]
+    db: PathBuf,
+    /// `demo`, or a template: a JSON map or a folder with units.csv and links.csv.
+    #[arg(long)]
+    from: String,
+    /// The workshop's name (default: the demo's or the map's name).
+    #[arg(long)]
+    name: Option<String>,
+}
+
+#[derive(Args)]
+struct WorkshopsArgs {
+    #[arg(long)]
+    db: PathBuf,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
 struct BenchArgs {
     #[arg(long)]
     map: PathBuf,
@@ -133,6 +160,15 @@ impl From<mapio::MapIoError> for Failure {
     }
 }
 
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Failure {
+        match e.code.as_str() {
+            "storage" => Failure::System(e.message),
+            _ => Failure::Input(e.message),
+        }
+    }
+}
+
 impl From<ripple::engine::EngineError> for Failure {
     fn from(e: ripple::engine::EngineError) -> Failure {
         Failure::Input(e.to_string())
@@ -153,6 +189,8 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze(args),
         Command::Generate(args) => generate_map(args),
         Command::Convert(args) => convert(args),
+        Command::New(args) => new_workshop(args),
+        Command::Workshops(args) => list_workshops(args),
         Command::BenchImpact(args) => bench_impact(args),
     };
     match outcome {
@@ -245,6 +283,31 @@ fn generate_map(args: GenerateArgs) -> Result<(), Failure> {
 fn convert(args: ConvertArgs) -> Result<(), Failure> {
     let map = load(&args.map)?;
     Ok(mapio::save(&map, args.to, &args.out)?)
+}
+
+fn new_workshop(args: NewArgs) -> Result<(), Failure> {
+    // The template is checked before the database is touched: bad input writes nothing.
+    let template = api::load_template(&args.from)?;
+    let mut store = api::open_store(&args.db)?;
+    let id = api::create_workshop(&mut store, &template, args.name.as_deref())?;
+    println!("{id}");
+    Ok(())
+}
+
+fn list_workshops(args: WorkshopsArgs) -> Result<(), Failure> {
+    if !args.db.exists() {
+        return Err(Failure::Input(format!("no database at {}", args.db.display())));
+    }
+    let store = api::open_store(&args.db)?;
+    let workshops = api::list_workshops(&store)?;
+    if args.json {
+        return print_json(&workshops);
+    }
+    println!("{:>5}  {:<40} {:>6} {:>6}  updated", "id", "name", "units", "links");
+    for w in &workshops {
+        println!("{:>5}  {:<40} {:>6} {:>6}  {}", w.id, w.name, w.units, w.links, w.updated_at);
+    }
+    Ok(())
 }
 
 fn median(mut xs: Vec<f64>) -> f64 {

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target/engine}"
+
 SIZES="${SIZES:-1000 10000 100000}"
 INCIDENTS="${INCIDENTS:-10}"
 REPEAT="${REPEAT:-5}"
@@ -18,7 +18,7 @@ WORK="${BENCH_DIR:-$ROOT/target/bench}"
 mkdir -p "$WORK"
 
 cargo build --release -p ripple --bin ripple >&2
-RIPPLE="$CARGO_TARGET_DIR/release/ripple"
+RIPPLE="${CARGO_TARGET_DIR:-$ROOT/target}/release/ripple"
 
 if [ ! -x .venv-bench/bin/python ]; then
   python3 -m venv .venv-bench >&2

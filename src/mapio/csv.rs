@@ -142,21 +142,7 @@ pub fn from_strs(units_text: &str, units_file: &str, links_text: &str, links_fil
         });
         unit_lines.push(*line);
     }
-    let mut all_links = Vec::with_capacity(links.rows.len());
-    let mut link_lines = Vec::with_capacity(links.rows.len());
-    for (line, row) in &links.rows {
-        all_links.push(ServiceLink {
-            provider: links.get(row, "provider").to_owned(),
-            customer: links.get(row, "customer").to_owned(),
-            service: links.get(row, "service").to_owned(),
-            strength: strength(&links, *line, links.get(row, "strength"))?,
-            lag: lag(&links, *line, links.get(row, "lag"))?,
-            quality: links.get(row, "quality").to_owned(),
-            time: links.get(row, "time").to_owned(),
-            delivery: links.get(row, "delivery").to_owned(),
-        });
-        link_lines.push(*line);
-    }
+    let (all_links, link_lines) = read_links(&links, ["provider", "customer", "service"])?;
     let map = OrgMap::new("", all_units, all_links);
     validate_at_lines(&map, &units, &unit_lines, &links, &link_lines)?;
     Ok(map)
@@ -198,18 +184,43 @@ pub fn to_files(map: &OrgMap) -> Result<Vec<(&'static str, Vec<u8>)>, MapIoError
     )?;
     let links = write_rows(
         &LINK_COLUMNS,
-        map.links.iter().map(|l| {
-            vec![
-                l.provider.clone(),
-                l.customer.clone(),
-                l.service.clone(),
-                fmt_number(l.strength),
-                fmt_number(l.lag),
-                l.quality.clone(),
-                l.time.clone(),
-                l.delivery.clone(),
-            ]
-        }),
+        map.links.iter().map(link_row),
     )?;
     Ok(vec![(UNITS_FILE, units), (LINKS_FILE, links)])
+}
+
+/// Reads the link rows of a sheet whose first three columns go by the names in `ends`
+/// (provider, customer, service); the other columns are named as in `links.csv`.
+pub(crate) fn read_links(sheet: &Sheet, ends: [&str; 3]) -> Result<(Vec<ServiceLink>, Vec<u64>), MapIoError> {
+    let [provider, customer, service] = ends;
+    let mut links = Vec::with_capacity(sheet.rows.len());
+    let mut lines = Vec::with_capacity(sheet.rows.len());
+    for (line, row) in &sheet.rows {
+        links.push(ServiceLink {
+            provider: sheet.get(row, provider).to_owned(),
+            customer: sheet.get(row, customer).to_owned(),
+            service: sheet.get(row, service).to_owned(),
+            strength: strength(sheet, *line, sheet.get(row, "strength"))?,
+            lag: lag(sheet, *line, sheet.get(row, "lag"))?,
+            quality: sheet.get(row, "quality").to_owned(),
+            time: sheet.get(row, "time").to_owned(),
+            delivery: sheet.get(row, "delivery").to_owned(),
+        });
+        lines.push(*line);
+    }
+    Ok((links, lines))
+}
+
+/// A link as a row of `links.csv` (and of Kumu's connections, which have the same columns).
+pub(crate) fn link_row(l: &ServiceLink) -> Vec<String> {
+    vec![
+        l.provider.clone(),
+        l.customer.clone(),
+        l.service.clone(),
+        fmt_number(l.strength),
+        fmt_number(l.lag),
+        l.quality.clone(),
+        l.time.clone(),
+        l.delivery.clone(),
+    ]
 }

@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use crate::mapio::csv::{fmt_number, kind, lag, number, strength, validate_at_lines, write_rows, Sheet};
+use crate::mapio::csv::{fmt_number, kind, link_row, number, read_links, validate_at_lines, write_rows, Sheet};
 use crate::mapio::{read_text, MapIoError};
-use crate::org::{OrgMap, ServiceLink, Unit};
+use crate::org::{OrgMap, Unit};
 
 pub const ELEMENTS_FILE: &str = "elements.csv";
 pub const CONNECTIONS_FILE: &str = "connections.csv";
@@ -21,18 +21,7 @@ pub fn to_files(map: &OrgMap) -> Result<Vec<(&'static str, Vec<u8>)>, MapIoError
     )?;
     let connections = write_rows(
         &CONNECTION_COLUMNS,
-        map.links.iter().map(|l| {
-            vec![
-                l.provider.clone(),
-                l.customer.clone(),
-                l.service.clone(),
-                fmt_number(l.strength),
-                fmt_number(l.lag),
-                l.quality.clone(),
-                l.time.clone(),
-                l.delivery.clone(),
-            ]
-        }),
+        map.links.iter().map(link_row),
     )?;
     Ok(vec![(ELEMENTS_FILE, elements), (CONNECTIONS_FILE, connections)])
 }
@@ -53,21 +42,7 @@ pub fn from_strs(elements_text: &str, elements_file: &str, connections_text: &st
         });
         unit_lines.push(*line);
     }
-    let mut links = Vec::new();
-    let mut link_lines = Vec::new();
-    for (line, row) in &connections.rows {
-        links.push(ServiceLink {
-            provider: connections.get(row, "from").to_owned(),
-            customer: connections.get(row, "to").to_owned(),
-            service: connections.get(row, "type").to_owned(),
-            strength: strength(&connections, *line, connections.get(row, "strength"))?,
-            lag: lag(&connections, *line, connections.get(row, "lag"))?,
-            quality: connections.get(row, "quality").to_owned(),
-            time: connections.get(row, "time").to_owned(),
-            delivery: connections.get(row, "delivery").to_owned(),
-        });
-        link_lines.push(*line);
-    }
+    let (links, link_lines) = read_links(&connections, ["from", "to", "type"])?;
     let map = OrgMap::new("", units, links);
     validate_at_lines(&map, &elements, &unit_lines, &connections, &link_lines)?;
     Ok(map)

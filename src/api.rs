@@ -66,3 +66,25 @@ pub fn create_workshop(store: &mut Store, template: &Template, name: Option<&str
     }
     Ok(store.create_workshop(name, &template.map)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The front end's tests draw the real demo view: this writes it where they read it,
+    /// and `scripts/test.sh` fails if the committed copy differs (like the bindings).
+    #[test]
+    fn the_ui_fixture_is_the_demo_workshop_as_the_presenter_receives_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open_app_store(&dir.path().join("r.db")).unwrap();
+        let id = store.list_workshops().unwrap()[0].id;
+        let view = open_workshop(&store, id).unwrap();
+        assert_eq!(view.map, crate::workshop::demo_map());
+        assert_eq!(view.layout.nodes.len(), view.map.units.len());
+        let json = serde_json::to_string_pretty(&view).unwrap() + "\n";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/tests/fixtures/demo-view.json");
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(json.as_str()) {
+            std::fs::write(&path, json).unwrap();
+        }
+    }
+}

@@ -1,9 +1,15 @@
 //! One handler per operation, written once: the Tauri commands and (later) the
 //! participants' HTTP routes call these, and only translate arguments and errors.
 
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::agenda::Agenda;
 use crate::error::ApiError;
 use crate::layout;
-use crate::store::{Store, StoreError};
+use crate::store::{self, Store, StoreError};
 use crate::workshop::{WorkshopId, WorkshopSummary, WorkshopView};
 
 impl From<StoreError> for ApiError {
@@ -11,8 +17,10 @@ impl From<StoreError> for ApiError {
         let code = match &e {
             StoreError::WorkshopNotFound(_) => "not_found",
             StoreError::InvalidMap(_) => "invalid_map",
+            StoreError::InvalidName(_) => "invalid_name",
             StoreError::NewerSchema { .. } => "newer_database",
-            StoreError::Open { .. } | StoreError::InvalidStoredMap(_) | StoreError::Sql(_) => "storage",
+            StoreError::Damaged { .. } => "damaged_database",
+            StoreError::Open { .. } | StoreError::InvalidStoredMap(_) | StoreError::Sql(_) | StoreError::Io(_) => "storage",
         };
         ApiError::new(code, e.to_string())
     }
@@ -31,15 +39,102 @@ pub fn open_workshop(store: &Store, id: WorkshopId) -> Result<WorkshopView, ApiE
 }
 
 /// Opens a database as it is (the command line).
-pub fn open_store(path: &std::path::Path) -> Result<Store, ApiError> {
+pub fn open_store(path: &Path) -> Result<Store, ApiError> {
     Ok(Store::open(path)?)
 }
 
 /// Opens the installation's database, creating the demo workshop on first start (the app).
-pub fn open_app_store(path: &std::path::Path) -> Result<Store, ApiError> {
+pub fn open_app_store(path: &Path) -> Result<Store, ApiError> {
     let mut store = Store::open(path)?;
     store.seed_demo_once()?;
     Ok(store)
+}
+
+/// What happened when the app's database could not be used as it was.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Recovery {
+    /// Where the damaged file now is (kept for the curious and for support).
+    #[ts(type = "string")]
+    pub damaged_path: PathBuf,
+    /// A sentence for the trainer saying what happened.
+    pub message: String,
+    /// The newest automatic backup, to offer restoring.
+    #[ts(type = "string | null")]
+    pub latest_backup: Option<PathBuf>,
+}
+
+/// The app's database, opened, and whether it had to be recovered.
+pub struct OpenedStore {
+    pub store: Store,
+    pub recovery: Option<Recovery>,
+}
+
+/// Opens the installation's database like [`open_app_store`], but a damaged file
+/// (unreadable, "not a database", empty, or failing `PRAGMA quick_check`) does not
+/// stop the app: it is moved aside, a fresh database is opened, and the recovery is
+/// reported with the latest backup. A database from a newer Ripple is still refused
+/// untouched: it is not damaged.
+pub fn open_app_store_recovering(path: &Path) -> Result<OpenedStore, ApiError> {
+    let damage = match open_checked(path) {
+        Ok(store) => return Ok(OpenedStore { store, recovery: None }),
+        Err(e) if e.is_damage() => e,
+        Err(e) => return Err(e.into()),
+    };
+    let damaged_path = store::move_aside(path)?;
+    let store = open_app_store(path)?;
+    let latest_backup = store::latest_backup(path);
+    let offer = match &latest_backup {
+        Some(b) => format!("The latest automatic backup is {}.", b.display()),
+        None => "There is no automatic backup to restore.".to_owned(),
+    };
+    let message = format!(
+        "Ripple could not read its database ({damage}). The damaged file was kept as {} and Ripple started with a fresh database. {offer}",
+        damaged_path.display()
+    );
+    Ok(OpenedStore { store, recovery: Some(Recovery { damaged_path, message, latest_backup }) })
+}
+
+fn open_checked(path: &Path) -> Result<Store, StoreError> {
+    // SQLite takes an empty file for a new database; here it means the file lost
+    // everything, and the trainer should hear of it.
+    if std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == 0) {
+        return Err(StoreError::Damaged { path: path.to_owned(), reason: "the file is empty (0 bytes)".to_owned() });
+    }
+    let mut store = Store::open(path)?;
+    store.quick_check()?;
+    store.seed_demo_once()?;
+    Ok(store)
+}
+
+/// Replaces the database at `db` by `backup` (checked first) and opens it. Every
+/// other `Store` on `db` should be dropped first; the database being replaced, if
+/// sound, is backed up beforehand so a restore can be taken back.
+pub fn restore_backup(db: &Path, backup: &Path) -> Result<Store, ApiError> {
+    Ok(store::restore_backup(db, backup)?)
+}
+
+/// Takes an automatic backup now (the app calls it at start and every few minutes).
+pub fn backup_now(store: &Store) -> Result<PathBuf, ApiError> {
+    Ok(store.backup_now()?)
+}
+
+pub fn rename_workshop(store: &mut Store, id: WorkshopId, name: &str) -> Result<(), ApiError> {
+    Ok(store.rename_workshop(id, name)?)
+}
+
+/// A deep copy of a workshop (map and agenda, not yet run); returns the copy's id.
+pub fn duplicate_workshop(store: &mut Store, id: WorkshopId, name: Option<&str>) -> Result<WorkshopId, ApiError> {
+    Ok(store.duplicate_workshop(id, name)?)
+}
+
+/// Deletes a workshop for good; asking for confirmation is the UI's job.
+pub fn delete_workshop(store: &mut Store, id: WorkshopId) -> Result<(), ApiError> {
+    Ok(store.delete_workshop(id)?)
+}
+
+pub fn load_agenda(store: &Store, id: WorkshopId) -> Result<Agenda, ApiError> {
+    Ok(store.load_agenda(id)?)
 }
 
 /// What a new workshop starts from: a map and the name it suggests.
@@ -60,11 +155,7 @@ pub fn load_template(from: &str) -> Result<Template, ApiError> {
 
 /// Creates a workshop from a template, named `name` or else as the template suggests.
 pub fn create_workshop(store: &mut Store, template: &Template, name: Option<&str>) -> Result<WorkshopId, ApiError> {
-    let name = name.map(str::trim).unwrap_or(&template.name);
-    if name.is_empty() {
-        return Err(ApiError::new("invalid_name", "the workshop's name is empty"));
-    }
-    Ok(store.create_workshop(name, &template.map)?)
+    Ok(store.create_workshop(name.unwrap_or(&template.name), &template.map)?)
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! Ripple: the library behind the desktop app, the participants' server and the
 //! `ripple` command line. All behaviour lives here and is tested without a window.
 
+pub mod agenda;
 pub mod api;
 pub mod error;
 pub mod layout;
 pub mod org;
+pub mod session;
 pub mod store;
 pub mod workshop;
 pub mod analysis;

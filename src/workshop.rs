@@ -19,6 +19,29 @@ pub fn demo_map() -> OrgMap {
     serde_json::from_str(DEMO_MAP_JSON).expect("the embedded demo map is valid JSON")
 }
 
+/// Longest workshop name, in characters: it has to fit a list and a window title.
+pub const MAX_NAME_CHARS: usize = 120;
+
+/// A workshop's name, trimmed, or why it cannot be one.
+pub fn validate_name(name: &str) -> Result<&str, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("the workshop's name is empty".to_owned());
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(format!("the workshop's name is longer than {MAX_NAME_CHARS} characters"));
+    }
+    Ok(name)
+}
+
+/// The name a duplicate gets: "Cohort A (copy)", kept within the length limit.
+pub fn copy_name(name: &str) -> String {
+    const SUFFIX: &str = " (copy)";
+    let keep = MAX_NAME_CHARS - SUFFIX.chars().count();
+    let base: String = name.trim().chars().take(keep).collect();
+    format!("{}{SUFFIX}", base.trim_end())
+}
+
 /// A line in the list of workshops.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -46,6 +69,21 @@ pub struct WorkshopView {
 mod tests {
     use super::*;
     use crate::org::UnitKind;
+
+    #[test]
+    fn names_are_trimmed_and_an_empty_or_overlong_name_is_refused() {
+        assert_eq!(validate_name("  Cohort A "), Ok("Cohort A"));
+        assert_eq!(validate_name(" \t").unwrap_err(), "the workshop's name is empty");
+        assert!(validate_name(&"x".repeat(MAX_NAME_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn a_copy_is_named_after_its_original_within_the_length_limit() {
+        assert_eq!(copy_name("Cohort A"), "Cohort A (copy)");
+        let long = copy_name(&"x".repeat(MAX_NAME_CHARS));
+        assert_eq!(validate_name(&long), Ok(long.as_str()));
+        assert!(long.ends_with(" (copy)"));
+    }
 
     #[test]
     fn the_demo_map_is_valid_and_has_the_classic_units_and_segments() {

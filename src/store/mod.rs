@@ -8,11 +8,18 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
+use crate::agenda::{Activity, ActivityDraft, ActivityKind, Agenda};
 use crate::org::{OrgMap, ServiceLink, Unit, UnitKind, MAP_FORMAT_VERSION};
 use crate::workshop::{WorkshopId, WorkshopSummary};
 
+mod backup;
+pub use backup::{backups_dir, latest_backup, list_backups, move_aside, restore_backup, stamp, BACKUPS_KEPT};
+
 /// Every schema version in order; the schema version of a file is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_agenda.sql")];
+
+/// `updated_at` as SQLite writes it, to the second.
+const NOW_SQL: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -25,6 +32,12 @@ pub enum StoreError {
     Open { path: PathBuf, source: rusqlite::Error },
     #[error("no workshop with id {0}")]
     WorkshopNotFound(WorkshopId),
+    #[error("{0}")]
+    InvalidName(String),
+    #[error("the database {path} is damaged: {reason}")]
+    Damaged { path: PathBuf, reason: String },
+    #[error("{0}")]
+    Io(String),
     #[error("the workshop's stored map is invalid: {0}")]
     InvalidStoredMap(String),
     #[error(transparent)]
@@ -86,19 +99,129 @@ impl Store {
         }
         let map = crate::workshop::demo_map();
         let tx = self.conn.transaction()?;
-        let id = insert_workshop(&tx, crate::workshop::DEMO_WORKSHOP_NAME, &map)?;
+        let id = insert_workshop(&tx, crate::workshop::DEMO_WORKSHOP_NAME, &map, &Agenda::default_for_new())?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('demo_seeded', '1')", [])?;
         tx.commit()?;
         Ok(Some(id))
     }
 
-    /// Creates a workshop holding `map`; the map is validated first.
+    /// Creates a workshop holding `map` and the default agenda; the map is validated first.
     pub fn create_workshop(&mut self, name: &str, map: &OrgMap) -> Result<WorkshopId, StoreError> {
+        let name = valid_name(name)?;
         map.validate()?;
         let tx = self.conn.transaction()?;
-        let id = insert_workshop(&tx, name, map)?;
+        let id = insert_workshop(&tx, name, map, &Agenda::default_for_new())?;
         tx.commit()?;
         Ok(id)
+    }
+
+    pub fn rename_workshop(&mut self, id: WorkshopId, name: &str) -> Result<(), StoreError> {
+        let name = valid_name(name)?;
+        let changed =
+            self.conn.execute(&format!("UPDATE workshop SET name = ?2, updated_at = {NOW_SQL} WHERE id = ?1"), params![id, name])?;
+        if changed == 0 {
+            return Err(StoreError::WorkshopNotFound(id));
+        }
+        Ok(())
+    }
+
+    /// A deep copy for another cohort: the map and the agenda (not yet run: no times,
+    /// no current activity). Named `name`, or "<name> (copy)".
+    pub fn duplicate_workshop(&mut self, id: WorkshopId, name: Option<&str>) -> Result<WorkshopId, StoreError> {
+        let name = match name {
+            Some(name) => valid_name(name)?.to_owned(),
+            None => crate::workshop::copy_name(&self.workshop_name(id)?),
+        };
+        let map = self.load_map(id)?;
+        let mut agenda = self.load_agenda(id)?;
+        agenda.current = None;
+        for a in &mut agenda.activities {
+            a.started_at = None;
+            a.finished_at = None;
+        }
+        let tx = self.conn.transaction()?;
+        let copy = insert_workshop(&tx, &name, &map, &agenda)?;
+        tx.commit()?;
+        Ok(copy)
+    }
+
+    /// Deletes a workshop and everything in it, for good.
+    pub fn delete_workshop(&mut self, id: WorkshopId) -> Result<(), StoreError> {
+        // The schema cascades to the map and agenda.
+        if self.conn.execute("DELETE FROM workshop WHERE id = ?1", [id])? == 0 {
+            return Err(StoreError::WorkshopNotFound(id));
+        }
+        Ok(())
+    }
+
+    /// Replaces a workshop's map in one transaction; the map is validated first.
+    pub fn save_map(&mut self, id: WorkshopId, map: &OrgMap) -> Result<(), StoreError> {
+        map.validate()?;
+        let tx = self.conn.transaction()?;
+        touch(&tx, id)?;
+        tx.execute("UPDATE workshop SET map_name = ?2 WHERE id = ?1", params![id, map.name])?;
+        // Links first: deleting units would cascade to them anyway, but this way the
+        // inserts below never meet a stale row.
+        tx.execute("DELETE FROM link WHERE workshop_id = ?1", [id])?;
+        tx.execute("DELETE FROM unit WHERE workshop_id = ?1", [id])?;
+        insert_map_rows(&tx, id, map)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Replaces a workshop's agenda and current activity in one transaction.
+    pub fn save_agenda(&mut self, id: WorkshopId, agenda: &Agenda) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        touch(&tx, id)?;
+        tx.execute("DELETE FROM activity WHERE workshop_id = ?1", [id])?;
+        insert_agenda_rows(&tx, id, agenda)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The workshop's agenda in order, with the running activity.
+    pub fn load_agenda(&self, id: WorkshopId) -> Result<Agenda, StoreError> {
+        let current: Option<u32> = self
+            .conn
+            .query_row("SELECT current_activity FROM workshop WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::WorkshopNotFound(id))?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, kind, title, planned_minutes, notes, started_at, finished_at
+             FROM activity WHERE workshop_id = ?1 ORDER BY position",
+        )?;
+        let activities = stmt
+            .query_map([id], |r| {
+                Ok((
+                    r.get::<_, u32>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, u32>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                ))
+            })?
+            .map(|row| {
+                let (id, kind, title, planned_minutes, notes, started_at, finished_at) = row?;
+                let kind = ActivityKind::parse(&kind)
+                    .ok_or_else(|| StoreError::InvalidStoredMap(format!("activity {id} has unknown kind '{kind}'")))?;
+                Ok(Activity { id, kind, title, planned_minutes, notes, started_at, finished_at })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        // A current id that no longer exists means the workshop has not started.
+        let current = current.filter(|c| activities.iter().any(|a| a.id == *c));
+        Ok(Agenda { activities, current })
+    }
+
+    /// `PRAGMA quick_check`: `Ok(())`, or what SQLite found wrong.
+    pub fn quick_check(&self) -> Result<(), StoreError> {
+        check_pragma(&self.conn, "quick_check", &self.path)
+    }
+
+    /// `PRAGMA integrity_check`, the thorough one.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        check_pragma(&self.conn, "integrity_check", &self.path)
     }
 
     pub fn list_workshops(&self) -> Result<Vec<WorkshopSummary>, StoreError> {
@@ -164,9 +287,72 @@ impl Store {
     }
 }
 
-fn insert_workshop(tx: &Transaction, name: &str, map: &OrgMap) -> Result<WorkshopId, StoreError> {
+fn valid_name(name: &str) -> Result<&str, StoreError> {
+    crate::workshop::validate_name(name).map_err(StoreError::InvalidName)
+}
+
+fn check_pragma(conn: &Connection, pragma: &str, path: &Path) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare(&format!("PRAGMA {pragma}"))?;
+    let lines = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+    if lines == ["ok"] {
+        Ok(())
+    } else {
+        Err(StoreError::Damaged { path: path.to_owned(), reason: lines.join("; ") })
+    }
+}
+
+/// Marks a workshop changed; a workshop that does not exist is an error.
+fn touch(tx: &Transaction, id: WorkshopId) -> Result<(), StoreError> {
+    if tx.execute(&format!("UPDATE workshop SET updated_at = {NOW_SQL} WHERE id = ?1"), [id])? == 0 {
+        return Err(StoreError::WorkshopNotFound(id));
+    }
+    Ok(())
+}
+
+impl Agenda {
+    /// A new workshop's agenda: the default activities, numbered from 1.
+    fn default_for_new() -> Agenda {
+        let activities = crate::agenda::default_agenda()
+            .into_iter()
+            .zip(1..)
+            .map(|(draft, id): (ActivityDraft, u32)| Activity::from_draft(id, draft))
+            .collect();
+        Agenda { activities, current: None }
+    }
+}
+
+fn insert_agenda_rows(tx: &Transaction, id: WorkshopId, agenda: &Agenda) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO activity (workshop_id, id, position, kind, title, planned_minutes, notes, started_at, finished_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for (position, a) in agenda.activities.iter().enumerate() {
+        stmt.execute(params![
+            id,
+            a.id,
+            position as i64,
+            a.kind.as_str(),
+            a.title,
+            a.planned_minutes,
+            a.notes,
+            a.started_at,
+            a.finished_at
+        ])?;
+    }
+    let current = agenda.current.filter(|c| agenda.index_of(*c).is_some());
+    tx.execute("UPDATE workshop SET current_activity = ?2 WHERE id = ?1", params![id, current])?;
+    Ok(())
+}
+
+fn insert_workshop(tx: &Transaction, name: &str, map: &OrgMap, agenda: &Agenda) -> Result<WorkshopId, StoreError> {
     tx.execute("INSERT INTO workshop (name, map_name) VALUES (?1, ?2)", params![name.trim(), map.name])?;
     let id = tx.last_insert_rowid();
+    insert_map_rows(tx, id, map)?;
+    insert_agenda_rows(tx, id, agenda)?;
+    Ok(id)
+}
+
+fn insert_map_rows(tx: &Transaction, id: WorkshopId, map: &OrgMap) -> Result<(), StoreError> {
     let mut unit = tx.prepare_cached(
         "INSERT INTO unit (workshop_id, id, position, name, kind, weight) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
@@ -191,7 +377,7 @@ fn insert_workshop(tx: &Transaction, name: &str, map: &OrgMap) -> Result<Worksho
             l.delivery
         ])?;
     }
-    Ok(id)
+    Ok(())
 }
 
 #[cfg(test)]

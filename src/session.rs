@@ -1,0 +1,457 @@
+//! The one owner of a running workshop's state (DESIGN.md, "Architecture").
+//!
+//! A [`WorkshopSession`] runs on its own thread and takes [`SessionCommand`]s in
+//! order, from the trainer's windows now and from participants later. Each command
+//! is one SQLite transaction, committed before the caller hears back; then a
+//! [`SessionEvent`] goes to every subscriber. A command that fails changes nothing.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::thread::JoinHandle;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::agenda::{Activity, ActivityDraft, ActivityId, Agenda};
+use crate::error::ApiError;
+use crate::org::{OrgMap, ServiceLink, Unit};
+use crate::store::Store;
+use crate::workshop::WorkshopId;
+
+/// How many of the trainer's edits can be undone.
+pub const UNDO_DEPTH: usize = 50;
+
+/// A change to a live workshop. Links are named by their position in the map's list,
+/// activities by their id (which survives moves).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum SessionCommand {
+    Rename { name: String },
+    AddUnit { unit: Unit },
+    /// Replaces the unit `id`; a new id is carried over to its links.
+    UpdateUnit { id: String, unit: Unit },
+    /// Removes the unit and every link to or from it.
+    DeleteUnit { id: String },
+    AddLink { link: ServiceLink },
+    UpdateLink { index: u32, link: ServiceLink },
+    DeleteLink { index: u32 },
+    /// Inserts an activity at `at` (default: at the end).
+    AddActivity { activity: ActivityDraft, at: Option<u32> },
+    UpdateActivity { id: ActivityId, activity: ActivityDraft },
+    DeleteActivity { id: ActivityId },
+    MoveActivity { id: ActivityId, to: u32 },
+    NextActivity,
+    PreviousActivity,
+    GoToActivity { id: ActivityId },
+    /// Takes back the last edit to the map or the agenda (not renames, not navigation).
+    Undo,
+}
+
+/// What changed, sent to every subscriber once committed; also the acknowledgement.
+/// `seq` counts the changes of this session, so a window can tell if it missed one.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[ts(export)]
+pub enum SessionEvent {
+    Renamed {
+        #[ts(type = "number")]
+        seq: u64,
+        name: String,
+    },
+    MapChanged {
+        #[ts(type = "number")]
+        seq: u64,
+        map: OrgMap,
+    },
+    AgendaChanged {
+        #[ts(type = "number")]
+        seq: u64,
+        agenda: Agenda,
+    },
+}
+
+impl SessionEvent {
+    pub fn seq(&self) -> u64 {
+        match self {
+            SessionEvent::Renamed { seq, .. } | SessionEvent::MapChanged { seq, .. } | SessionEvent::AgendaChanged { seq, .. } => *seq,
+        }
+    }
+}
+
+/// Everything a window needs to draw the workshop, as of change `seq`.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct WorkshopState {
+    #[ts(type = "number")]
+    pub id: WorkshopId,
+    pub name: String,
+    pub map: OrgMap,
+    pub agenda: Agenda,
+    #[ts(type = "number")]
+    pub seq: u64,
+}
+
+enum Message {
+    Apply(SessionCommand, Sender<Result<SessionEvent, ApiError>>),
+    Subscribe(Sender<SessionEvent>, Sender<WorkshopState>),
+    Stop,
+}
+
+/// A cheap, clonable way to talk to a session from any thread.
+#[derive(Clone)]
+pub struct SessionHandle {
+    tx: Sender<Message>,
+}
+
+fn closed() -> ApiError {
+    ApiError::new("session_closed", "the workshop's session has ended")
+}
+
+impl SessionHandle {
+    /// Applies a command and waits until it is committed (or refused).
+    pub fn apply(&self, command: SessionCommand) -> Result<SessionEvent, ApiError> {
+        let (reply, answer) = channel();
+        self.tx.send(Message::Apply(command, reply)).map_err(|_| closed())?;
+        answer.recv().map_err(|_| closed())?
+    }
+
+    /// Every event from now on; dropping the receiver unsubscribes.
+    pub fn subscribe(&self) -> Receiver<SessionEvent> {
+        self.subscribe_with_state().map_or_else(|_| channel().1, |(_, events)| events)
+    }
+
+    /// The state now and every event after it, with nothing missed in between.
+    pub fn subscribe_with_state(&self) -> Result<(WorkshopState, Receiver<SessionEvent>), ApiError> {
+        let (events_tx, events) = channel();
+        let (state_tx, state) = channel();
+        self.tx.send(Message::Subscribe(events_tx, state_tx)).map_err(|_| closed())?;
+        Ok((state.recv().map_err(|_| closed())?, events))
+    }
+
+    pub fn state(&self) -> Result<WorkshopState, ApiError> {
+        self.subscribe_with_state().map(|(state, _)| state)
+    }
+}
+
+/// The running session; dropping it stops the thread after the command in hand.
+pub struct WorkshopSession {
+    handle: SessionHandle,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl WorkshopSession {
+    /// Starts the owner of workshop `id` on its own thread, with its own connection.
+    pub fn start(store: Store, id: WorkshopId) -> Result<WorkshopSession, ApiError> {
+        WorkshopSession::start_with_clock(store, id, system_now)
+    }
+
+    /// Like [`start`](Self::start), with the clock (Unix ms) that stamps activities.
+    pub fn start_with_clock(
+        store: Store,
+        id: WorkshopId,
+        clock: impl Fn() -> i64 + Send + 'static,
+    ) -> Result<WorkshopSession, ApiError> {
+        let state = WorkshopState {
+            id,
+            name: store.workshop_name(id)?,
+            map: store.load_map(id)?,
+            agenda: store.load_agenda(id)?,
+            seq: 0,
+        };
+        let next_activity_id = state.agenda.activities.iter().map(|a| a.id).max().unwrap_or(0) + 1;
+        let mut owner =
+            Owner { store, state, undo: VecDeque::new(), subscribers: Vec::new(), next_activity_id, clock: Box::new(clock) };
+        let (tx, rx) = channel();
+        let thread = std::thread::Builder::new()
+            .name(format!("workshop-{id}"))
+            .spawn(move || owner.run(rx))
+            .map_err(|e| ApiError::new("internal", format!("cannot start the workshop's session: {e}")))?;
+        Ok(WorkshopSession { handle: SessionHandle { tx }, thread: Some(thread) })
+    }
+
+    pub fn handle(&self) -> SessionHandle {
+        self.handle.clone()
+    }
+
+    pub fn apply(&self, command: SessionCommand) -> Result<SessionEvent, ApiError> {
+        self.handle.apply(command)
+    }
+
+    pub fn subscribe(&self) -> Receiver<SessionEvent> {
+        self.handle.subscribe()
+    }
+
+    pub fn state(&self) -> Result<WorkshopState, ApiError> {
+        self.handle.state()
+    }
+}
+
+impl Drop for WorkshopSession {
+    fn drop(&mut self) {
+        let _ = self.handle.tx.send(Message::Stop);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn system_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// What undo puts back: the whole map, or the agenda's activities (their content and
+/// order; the timing of activities that still exist is kept, since navigation is not undone).
+enum UndoEntry {
+    Map(OrgMap),
+    Agenda(Vec<Activity>),
+}
+
+struct Owner {
+    store: Store,
+    state: WorkshopState,
+    undo: VecDeque<UndoEntry>,
+    subscribers: Vec<Sender<SessionEvent>>,
+    next_activity_id: ActivityId,
+    clock: Box<dyn Fn() -> i64 + Send>,
+}
+
+/// A change worked out in memory, not yet committed.
+enum Change {
+    Rename(String),
+    Map(OrgMap, UndoStep),
+    Agenda(Agenda, UndoStep),
+}
+
+/// What a committed change does to the undo stack.
+enum UndoStep {
+    Push(UndoEntry),
+    /// An undo was committed: its entry leaves the stack (only then, so a failed undo can be retried).
+    Pop,
+    /// Navigation is not undoable.
+    Keep,
+}
+
+fn not_found(what: String) -> ApiError {
+    ApiError::new("not_found", what)
+}
+
+fn invalid_activity(message: String) -> ApiError {
+    ApiError::new("invalid_activity", message)
+}
+
+impl Owner {
+    fn run(&mut self, rx: Receiver<Message>) {
+        for message in rx {
+            match message {
+                Message::Apply(command, reply) => {
+                    let outcome = self.apply(command);
+                    let _ = reply.send(outcome.clone());
+                    if let Ok(event) = outcome {
+                        self.subscribers.retain(|s| s.send(event.clone()).is_ok());
+                    }
+                }
+                Message::Subscribe(events, state) => {
+                    if state.send(self.state.clone()).is_ok() {
+                        self.subscribers.push(events);
+                    }
+                }
+                Message::Stop => break,
+            }
+        }
+    }
+
+    fn apply(&mut self, command: SessionCommand) -> Result<SessionEvent, ApiError> {
+        let change = self.plan(command)?;
+        let id = self.state.id;
+        let seq = self.state.seq + 1;
+        // Commit first; memory, undo and the event follow only a committed change.
+        let event = match change {
+            Change::Rename(name) => {
+                self.store.rename_workshop(id, &name)?;
+                self.state.name = name.trim().to_owned();
+                SessionEvent::Renamed { seq, name: self.state.name.clone() }
+            }
+            Change::Map(map, undo) => {
+                self.store.save_map(id, &map)?;
+                self.state.map = map;
+                self.remember(undo);
+                SessionEvent::MapChanged { seq, map: self.state.map.clone() }
+            }
+            Change::Agenda(agenda, undo) => {
+                self.store.save_agenda(id, &agenda)?;
+                self.state.agenda = agenda;
+                self.remember(undo);
+                SessionEvent::AgendaChanged { seq, agenda: self.state.agenda.clone() }
+            }
+        };
+        self.state.seq = seq;
+        Ok(event)
+    }
+
+    fn remember(&mut self, step: UndoStep) {
+        match step {
+            UndoStep::Keep => {}
+            UndoStep::Pop => {
+                self.undo.pop_back();
+            }
+            UndoStep::Push(entry) => {
+                if self.undo.len() == UNDO_DEPTH {
+                    self.undo.pop_front();
+                }
+                self.undo.push_back(entry);
+            }
+        }
+    }
+
+    /// Works out the new state a command asks for, without touching the store.
+    fn plan(&mut self, command: SessionCommand) -> Result<Change, ApiError> {
+        use SessionCommand::*;
+        let old_map = || UndoStep::Push(UndoEntry::Map(self.state.map.clone()));
+        let old_agenda = || UndoStep::Push(UndoEntry::Agenda(self.state.agenda.activities.clone()));
+        let mut map = self.state.map.clone();
+        let mut agenda = self.state.agenda.clone();
+        Ok(match command {
+            Rename { name } => Change::Rename(name),
+            AddUnit { unit } => {
+                map.units.push(unit);
+                Change::Map(map, old_map())
+            }
+            UpdateUnit { id, unit } => {
+                let slot = map.units.iter_mut().find(|u| u.id == id).ok_or_else(|| not_found(format!("no unit '{id}'")))?;
+                let new_id = unit.id.clone();
+                *slot = unit;
+                for link in &mut map.links {
+                    for end in [&mut link.provider, &mut link.customer] {
+                        if *end == id {
+                            end.clone_from(&new_id);
+                        }
+                    }
+                }
+                Change::Map(map, old_map())
+            }
+            DeleteUnit { id } => {
+                let before = map.units.len();
+                map.units.retain(|u| u.id != id);
+                if map.units.len() == before {
+                    return Err(not_found(format!("no unit '{id}'")));
+                }
+                map.links.retain(|l| l.provider != id && l.customer != id);
+                Change::Map(map, old_map())
+            }
+            AddLink { link } => {
+                map.links.push(link);
+                Change::Map(map, old_map())
+            }
+            UpdateLink { index, link } => {
+                *map.links.get_mut(index as usize).ok_or_else(|| not_found(format!("no link #{index}")))? = link;
+                Change::Map(map, old_map())
+            }
+            DeleteLink { index } => {
+                if index as usize >= map.links.len() {
+                    return Err(not_found(format!("no link #{index}")));
+                }
+                map.links.remove(index as usize);
+                Change::Map(map, old_map())
+            }
+            AddActivity { activity, at } => {
+                activity.validate().map_err(invalid_activity)?;
+                let at = at.map_or(agenda.activities.len(), |at| at as usize);
+                if at > agenda.activities.len() {
+                    return Err(ApiError::new("invalid_position", format!("position {at} is past the end of the agenda")));
+                }
+                agenda.activities.insert(at, Activity::from_draft(self.next_activity_id, activity));
+                self.next_activity_id += 1;
+                Change::Agenda(agenda, old_agenda())
+            }
+            UpdateActivity { id, activity } => {
+                activity.validate().map_err(invalid_activity)?;
+                let index = activity_index(&agenda, id)?;
+                let a = &mut agenda.activities[index];
+                *a = Activity { started_at: a.started_at, finished_at: a.finished_at, ..Activity::from_draft(id, activity) };
+                Change::Agenda(agenda, old_agenda())
+            }
+            DeleteActivity { id } => {
+                let index = activity_index(&agenda, id)?;
+                if agenda.current == Some(id) {
+                    return Err(ApiError::new("activity_running", "the running activity cannot be deleted; move to another one first"));
+                }
+                agenda.activities.remove(index);
+                Change::Agenda(agenda, old_agenda())
+            }
+            MoveActivity { id, to } => {
+                let index = activity_index(&agenda, id)?;
+                if to as usize >= agenda.activities.len() {
+                    return Err(ApiError::new("invalid_position", format!("position {to} is past the end of the agenda")));
+                }
+                let activity = agenda.activities.remove(index);
+                agenda.activities.insert(to as usize, activity);
+                Change::Agenda(agenda, old_agenda())
+            }
+            NextActivity => {
+                let to = agenda.current_index().map_or(0, |i| i + 1);
+                if to >= agenda.activities.len() {
+                    return Err(ApiError::new("no_next_activity", "this is the last activity of the agenda"));
+                }
+                go_to(&mut agenda, to, (self.clock)());
+                Change::Agenda(agenda, UndoStep::Keep)
+            }
+            PreviousActivity => {
+                let to = agenda
+                    .current_index()
+                    .and_then(|i| i.checked_sub(1))
+                    .ok_or_else(|| ApiError::new("no_previous_activity", "there is no activity before this one"))?;
+                go_to(&mut agenda, to, (self.clock)());
+                Change::Agenda(agenda, UndoStep::Keep)
+            }
+            GoToActivity { id } => {
+                let to = activity_index(&agenda, id)?;
+                go_to(&mut agenda, to, (self.clock)());
+                Change::Agenda(agenda, UndoStep::Keep)
+            }
+            Undo => {
+                let entry = self.undo.back().ok_or_else(|| ApiError::new("nothing_to_undo", "there is no edit to undo"))?;
+                self.restore(entry)
+            }
+        })
+    }
+
+    /// The change that puts an undo entry back.
+    fn restore(&self, entry: &UndoEntry) -> Change {
+        match entry {
+            UndoEntry::Map(map) => Change::Map(map.clone(), UndoStep::Pop),
+            UndoEntry::Agenda(activities) => {
+                let now = &self.state.agenda;
+                let activities = activities
+                    .iter()
+                    .cloned()
+                    .map(|a| match now.index_of(a.id) {
+                        Some(i) => Activity { started_at: now.activities[i].started_at, finished_at: now.activities[i].finished_at, ..a },
+                        None => a,
+                    })
+                    .collect::<Vec<_>>();
+                let current = now.current.filter(|c| activities.iter().any(|a| a.id == *c));
+                Change::Agenda(Agenda { activities, current }, UndoStep::Pop)
+            }
+        }
+    }
+}
+
+fn activity_index(agenda: &Agenda, id: ActivityId) -> Result<usize, ApiError> {
+    agenda.index_of(id).ok_or_else(|| not_found(format!("no activity {id} in the agenda")))
+}
+
+/// Leaves the running activity (it finishes now) and starts the one at `to`.
+fn go_to(agenda: &mut Agenda, to: usize, now: i64) {
+    let from = agenda.current_index();
+    if from == Some(to) {
+        return;
+    }
+    if let Some(from) = from {
+        agenda.activities[from].finished_at = Some(now);
+    }
+    let activity = &mut agenda.activities[to];
+    activity.started_at = Some(now);
+    activity.finished_at = None;
+    agenda.current = Some(activity.id);
+}

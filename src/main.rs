@@ -42,6 +42,10 @@ enum Command {
     /// Time the engine on a map (figures for bench/engine.sh; see docs/results-format.md).
     #[command(hide = true)]
     BenchImpact(BenchArgs),
+    /// Apply an endless stream of edits through a workshop session, printing each
+    /// change's number once committed (for the crash test, which kills it).
+    #[command(hide = true)]
+    Torture(TortureArgs),
 }
 
 #[derive(Args)]
@@ -134,6 +138,17 @@ struct BenchArgs {
     analyze: bool,
 }
 
+#[derive(Args)]
+struct TortureArgs {
+    #[arg(long)]
+    db: PathBuf,
+    #[arg(long)]
+    workshop: i64,
+    /// Stop after this many changes (default: never).
+    #[arg(long)]
+    count: Option<u64>,
+}
+
 fn parse_incident(text: &str) -> Result<Incident, String> {
     text.parse::<Incident>().map_err(|e| e.to_string())
 }
@@ -192,6 +207,7 @@ fn main() -> ExitCode {
         Command::New(args) => new_workshop(args),
         Command::Workshops(args) => list_workshops(args),
         Command::BenchImpact(args) => bench_impact(args),
+        Command::Torture(args) => torture(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -376,4 +392,35 @@ fn bench_impact(args: BenchArgs) -> Result<(), Failure> {
         "mean_pass_ms": pass_only.iter().sum::<f64>() / pass_only.len().max(1) as f64,
         "analysis_ms": analysis_ms,
     }))
+}
+
+/// Change `n` renames a unit (two changes in three) or retitles an activity to
+/// "change n", in a slot fixed by `n`; it resumes after the highest number stored, so
+/// whoever kills it can check that every number it printed is there (or overwritten
+/// by a later one in the same slot).
+fn torture(args: TortureArgs) -> Result<(), Failure> {
+    use ripple::session::{SessionCommand, WorkshopSession};
+    let store = api::open_store(&args.db)?;
+    let session = WorkshopSession::start(store, args.workshop)?;
+    let state = session.state()?;
+    let (units, activities) = (state.map.units, state.agenda.activities);
+    if units.is_empty() || activities.is_empty() {
+        return Err(Failure::Input("the workshop needs at least one unit and one activity".to_owned()));
+    }
+    let number = |text: &str| text.strip_prefix("change ").and_then(|n| n.parse::<u64>().ok());
+    let start = units.iter().map(|u| &u.name).chain(activities.iter().map(|a| &a.title)).filter_map(|t| number(t)).max().unwrap_or(0) + 1;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for n in (start..).take(args.count.map_or(usize::MAX, |c| c as usize)) {
+        let command = if n % 3 == 0 {
+            let a = &activities[(n / 3) as usize % activities.len()];
+            SessionCommand::UpdateActivity { id: a.id, activity: ripple::agenda::ActivityDraft { title: format!("change {n}"), ..a.draft() } }
+        } else {
+            let u = &units[n as usize % units.len()];
+            SessionCommand::UpdateUnit { id: u.id.clone(), unit: ripple::org::Unit { name: format!("change {n}"), ..u.clone() } }
+        };
+        session.apply(command)?;
+        writeln!(out, "{n}").and_then(|_| out.flush()).map_err(|e| Failure::System(e.to_string()))?;
+    }
+    Ok(())
 }

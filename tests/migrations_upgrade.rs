@@ -1,0 +1,137 @@
+//! A database from every earlier schema version upgrades to the current one with its
+//! data intact. The fixtures are real files written by the old schema and committed,
+//! so an edit to an old migration cannot go unnoticed.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use ripple::agenda::ActivityKind;
+use ripple::session::{SessionCommand, WorkshopSession};
+use ripple::store::{Store, SCHEMA_VERSION};
+
+fn fixture(version: u32) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/schema-v{version}.db"))
+}
+
+/// A copy of a fixture to work on; the committed file stays as it is.
+fn copy_of(version: u32) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ripple.db");
+    std::fs::copy(fixture(version), &db).unwrap();
+    (dir, db)
+}
+
+/// Every row of a table as text, in a stable order: compares data across schemas.
+fn rows(db: &Path, sql: &str) -> Vec<String> {
+    let conn = Connection::open(db).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    let columns = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..columns).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect::<Result<Vec<_>, _>>()
+    })
+    .unwrap()
+    .map(|r| r.unwrap().join("|"))
+    .collect()
+}
+
+const UNITS: &str = "SELECT workshop_id, id, position, name, kind, weight FROM unit ORDER BY workshop_id, position";
+const LINKS: &str = "SELECT * FROM link ORDER BY workshop_id, position";
+const WORKSHOPS: &str = "SELECT id, name, map_name, created_at, updated_at FROM workshop ORDER BY id";
+
+#[test]
+fn every_earlier_schema_version_has_a_fixture() {
+    for version in 1..SCHEMA_VERSION {
+        let found: u32 =
+            Connection::open(fixture(version)).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(found, version, "{}", fixture(version).display());
+    }
+}
+
+#[test]
+fn a_version_1_database_upgrades_to_the_current_schema_with_its_data_intact() {
+    let (_dir, db) = copy_of(1);
+    let before = (rows(&db, WORKSHOPS), rows(&db, UNITS), rows(&db, LINKS));
+    assert!(before.1.len() > 10 && before.2.len() > 10, "the fixture holds a real map");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    store.integrity_check().unwrap();
+    assert_eq!((rows(&db, WORKSHOPS), rows(&db, UNITS), rows(&db, LINKS)), before);
+    let fk_problems = rows(&db, "PRAGMA foreign_key_check");
+    assert!(fk_problems.is_empty(), "{fk_problems:?}");
+}
+
+#[test]
+fn workshops_from_version_1_get_the_default_agenda_not_yet_started() {
+    let (_dir, db) = copy_of(1);
+    let store = Store::open(&db).unwrap();
+    let workshops = store.list_workshops().unwrap();
+    assert_eq!(workshops.len(), 2);
+    for w in workshops {
+        let agenda = store.load_agenda(w.id).unwrap();
+        let kinds: Vec<ActivityKind> = agenda.activities.iter().map(|a| a.kind).collect();
+        use ActivityKind::*;
+        assert_eq!(kinds, [Welcome, SelfAssessment, RippleRound, EngagementCycle, Debrief, Thanks], "{}", w.name);
+        assert_eq!(agenda.activities.iter().map(|a| a.planned_minutes).sum::<u32>(), 105);
+        assert!(agenda.activities.iter().all(|a| !a.notes.is_empty() && a.started_at.is_none()));
+        assert_eq!(agenda.current, None);
+    }
+}
+
+#[test]
+fn an_upgraded_version_1_workshop_runs_in_a_session_and_reopens() {
+    let (_dir, db) = copy_of(1);
+    let store = Store::open(&db).unwrap();
+    let id = store.list_workshops().unwrap()[0].id;
+    let session = WorkshopSession::start(store, id).unwrap();
+    session.apply(SessionCommand::NextActivity).unwrap();
+    session.apply(SessionCommand::DeleteUnit { id: "households".into() }).unwrap();
+    drop(session);
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.load_agenda(id).unwrap().current, Some(1));
+    assert!(store.load_map(id).unwrap().unit("households").is_none());
+}
+
+/// Writes `tests/fixtures/schema-v1.db` with the version-1 migration exactly as it
+/// shipped: `cargo test --test migrations_upgrade -- --ignored`. Run it once; the file
+/// is committed and must not change afterwards.
+#[test]
+#[ignore]
+fn regenerate_the_schema_v1_fixture() {
+    let path = fixture(1);
+    let _ = std::fs::remove_file(&path);
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/0001_init.sql")).unwrap();
+    conn.pragma_update(None, "user_version", 1).unwrap();
+    let insert = |id: i64, name: &str, map: &ripple::org::OrgMap, stamp: &str| {
+        conn.execute(
+            "INSERT INTO workshop (id, name, map_name, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+            rusqlite::params![id, name, map.name, stamp],
+        )
+        .unwrap();
+        for (position, u) in map.units.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO unit (workshop_id, id, position, name, kind, weight) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                rusqlite::params![id, u.id, position as i64, u.name, u.kind.as_str(), u.weight],
+            )
+            .unwrap();
+        }
+        for (position, l) in map.links.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO link (workshop_id, position, provider, customer, service, strength, lag, quality, time, delivery)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                rusqlite::params![id, position as i64, l.provider, l.customer, l.service, l.strength, l.lag, l.quality, l.time, l.delivery],
+            )
+            .unwrap();
+        }
+    };
+    let demo = ripple::workshop::demo_map();
+    insert(1, ripple::workshop::DEMO_WORKSHOP_NAME, &demo, "2026-01-05T09:00:00Z");
+    let mut small = demo.clone();
+    small.name = "Spring cohort".into();
+    small.links.truncate(12);
+    insert(2, "Spring cohort — Finance & HR", &small, "2026-03-02T14:30:00Z");
+    conn.execute("INSERT INTO meta (key, value) VALUES ('demo_seeded', '1')", []).unwrap();
+    conn.execute_batch("VACUUM").unwrap();
+}

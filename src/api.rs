@@ -162,6 +162,75 @@ pub fn create_workshop(store: &mut Store, template: &Template, name: Option<&str
 mod tests {
     use super::*;
 
+    fn app_store() -> (tempfile::TempDir, Store, WorkshopId) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open_app_store(&dir.path().join("r.db")).unwrap();
+        let id = store.list_workshops().unwrap()[0].id;
+        (dir, store, id)
+    }
+
+    fn count(store: &Store, table: &str, id: WorkshopId) -> i64 {
+        store.conn().query_row(&format!("SELECT count(*) FROM {table} WHERE workshop_id = ?1"), [id], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_new_workshop_gets_the_default_agenda_not_yet_started() {
+        let (_dir, store, id) = app_store();
+        let agenda = load_agenda(&store, id).unwrap();
+        let minutes: Vec<u32> = agenda.activities.iter().map(|a| a.planned_minutes).collect();
+        assert_eq!(minutes, [10, 20, 25, 30, 15, 5]);
+        assert_eq!(agenda.activities.iter().map(|a| a.id).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6]);
+        assert_eq!(agenda.current, None);
+    }
+
+    #[test]
+    fn a_workshop_is_renamed_trimmed_and_an_empty_name_is_refused() {
+        let (_dir, mut store, id) = app_store();
+        rename_workshop(&mut store, id, "  Cohort A  ").unwrap();
+        assert_eq!(store.workshop_name(id).unwrap(), "Cohort A");
+        assert_eq!(rename_workshop(&mut store, id, " ").unwrap_err().code, "invalid_name");
+        assert_eq!(rename_workshop(&mut store, 999, "X").unwrap_err().code, "not_found");
+        assert_eq!(store.workshop_name(id).unwrap(), "Cohort A");
+    }
+
+    #[test]
+    fn a_duplicate_is_a_deep_copy_that_has_not_run_yet_and_changes_apart_from_its_original() {
+        let (_dir, mut store, id) = app_store();
+        let mut agenda = store.load_agenda(id).unwrap();
+        agenda.activities[0].started_at = Some(1);
+        agenda.current = Some(1);
+        store.save_agenda(id, &agenda).unwrap();
+        let copy = duplicate_workshop(&mut store, id, None).unwrap();
+        assert_eq!(store.workshop_name(copy).unwrap(), "Demo: Northwind Home Services (copy)");
+        assert_eq!(store.load_map(copy).unwrap(), store.load_map(id).unwrap());
+        let copied = store.load_agenda(copy).unwrap();
+        assert_eq!(copied.current, None);
+        assert_eq!(copied.activities.iter().map(|a| a.draft()).collect::<Vec<_>>(), agenda.activities.iter().map(|a| a.draft()).collect::<Vec<_>>());
+        assert!(copied.activities.iter().all(|a| a.started_at.is_none()));
+        // Deep: editing the copy leaves the original alone.
+        let mut map = store.load_map(copy).unwrap();
+        map.links.clear();
+        store.save_map(copy, &map).unwrap();
+        assert!(!store.load_map(id).unwrap().links.is_empty());
+        let named = duplicate_workshop(&mut store, id, Some("Cohort C")).unwrap();
+        assert_eq!(store.workshop_name(named).unwrap(), "Cohort C");
+        assert_eq!(duplicate_workshop(&mut store, 999, None).unwrap_err().code, "not_found");
+    }
+
+    #[test]
+    fn deleting_a_workshop_removes_its_map_and_agenda_for_good() {
+        let (_dir, mut store, id) = app_store();
+        let other = duplicate_workshop(&mut store, id, None).unwrap();
+        delete_workshop(&mut store, id).unwrap();
+        for table in ["unit", "link", "activity"] {
+            assert_eq!(count(&store, table, id), 0, "{table}");
+            assert!(count(&store, table, other) > 0, "{table} of the other workshop");
+        }
+        assert_eq!(open_workshop(&store, id).unwrap_err().code, "not_found");
+        assert_eq!(delete_workshop(&mut store, id).unwrap_err().code, "not_found");
+        assert_eq!(list_workshops(&store).unwrap().len(), 1);
+    }
+
     /// The front end's tests draw the real demo view: this writes it where they read it,
     /// and `scripts/test.sh` fails if the committed copy differs (like the bindings).
     #[test]

@@ -71,6 +71,12 @@ impl Store {
         Ok(store)
     }
 
+    /// For tests that look at rows directly.
+    #[cfg(test)]
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

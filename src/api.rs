@@ -59,7 +59,8 @@ pub struct Recovery {
     pub damaged_path: PathBuf,
     /// A sentence for the trainer saying what happened.
     pub message: String,
-    /// The newest automatic backup, to offer restoring.
+    /// The newest automatic backup, to offer restoring; a copy kept out of the
+    /// rotation, so later automatic backups do not delete it.
     #[ts(type = "string | null")]
     pub latest_backup: Option<PathBuf>,
 }
@@ -83,7 +84,9 @@ pub fn open_app_store_recovering(path: &Path) -> Result<OpenedStore, ApiError> {
     };
     let damaged_path = store::move_aside(path)?;
     let store = open_app_store(path)?;
-    let latest_backup = store::latest_backup(path);
+    // The app backs up the fresh database right away: the good backup must not be
+    // rotated out before the trainer gets to restore it.
+    let latest_backup = store::latest_backup(path).map(|b| store::keep_backup(&b)).transpose()?;
     let offer = match &latest_backup {
         Some(b) => format!("The latest automatic backup is {}.", b.display()),
         None => "There is no automatic backup to restore.".to_owned(),

@@ -412,7 +412,7 @@ fn torture(args: TortureArgs) -> Result<(), Failure> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for n in (start..).take(args.count.map_or(usize::MAX, |c| c as usize)) {
-        let command = if n % 3 == 0 {
+        let command = if n.is_multiple_of(3) {
             let a = &activities[(n / 3) as usize % activities.len()];
             SessionCommand::UpdateActivity { id: a.id, activity: ripple::agenda::ActivityDraft { title: format!("change {n}"), ..a.draft() } }
         } else {

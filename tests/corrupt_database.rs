@@ -33,13 +33,25 @@ fn recovers_from(damage: impl FnOnce(&Path)) {
     let recovery = opened.recovery.expect("the damage is reported");
     assert_eq!(std::fs::read(&recovery.damaged_path).unwrap(), damaged_bytes, "the damaged file is kept as it was");
     assert!(recovery.damaged_path.file_name().unwrap().to_str().unwrap().starts_with("ripple.db.damaged-"));
-    assert_eq!(recovery.latest_backup.as_deref(), Some(backup.as_path()));
+    let offered = recovery.latest_backup.clone().expect("the latest backup is offered");
+    assert_eq!(std::fs::read(&offered).unwrap(), std::fs::read(&backup).unwrap());
     assert!(recovery.message.contains(&recovery.damaged_path.display().to_string()), "{}", recovery.message);
     assert!(recovery.message.contains("backup"), "{}", recovery.message);
     assert_eq!(names(&opened.store), ["Demo: Northwind Home Services"], "a fresh database with the demo");
     drop(opened.store);
 
-    let restored = api::restore_backup(&db, &backup).unwrap();
+    // The app backs up the fresh database at start and every few minutes: the
+    // offered backup outlives the rotation.
+    let mut fresh = Store::open(&db).unwrap();
+    let demo = fresh.list_workshops().unwrap()[0].id;
+    for i in 0..BACKUPS_KEPT + 1 {
+        fresh.rename_workshop(demo, &format!("Fresh {i}")).unwrap();
+        fresh.backup_now().unwrap();
+    }
+    drop(fresh);
+    assert!(!backup.exists(), "the original backup was rotated out");
+
+    let restored = api::restore_backup(&db, &offered).unwrap();
     assert_eq!(names(&restored), ["Cohort B", "Demo: Northwind Home Services"]);
     restored.integrity_check().unwrap();
     drop(restored);

@@ -15,7 +15,7 @@ const KILLS: usize = 60;
 
 /// The slot change `n` writes to, as `ripple torture` picks it: (is an activity, index).
 fn slot(n: u64, units: usize, activities: usize) -> (bool, usize) {
-    if n % 3 == 0 {
+    if n.is_multiple_of(3) {
         (true, (n / 3) as usize % activities)
     } else {
         (false, n as usize % units)

@@ -35,6 +35,17 @@ pub fn latest_backup(db: &Path) -> Option<PathBuf> {
     list_backups(db).pop()
 }
 
+/// Copies `backup` out of the rotation (as `kept-<name>` beside it), so the backup a
+/// recovery offers is still there after the automatic backups that follow it.
+pub fn keep_backup(backup: &Path) -> Result<PathBuf, StoreError> {
+    let name = backup.file_name().unwrap_or_default().to_string_lossy();
+    let kept = backup.with_file_name(format!("kept-{name}"));
+    if !kept.exists() {
+        std::fs::copy(backup, &kept).map_err(|e| io_error("keep the backup", backup, e))?;
+    }
+    Ok(kept)
+}
+
 /// A UTC time for file names, to the millisecond: `20261122-204728-123`.
 pub fn stamp(time: SystemTime) -> String {
     let ms = time.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as i64;

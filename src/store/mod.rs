@@ -13,7 +13,7 @@ use crate::org::{OrgMap, ServiceLink, Unit, UnitKind, MAP_FORMAT_VERSION};
 use crate::workshop::{WorkshopId, WorkshopSummary};
 
 mod backup;
-pub use backup::{backups_dir, latest_backup, list_backups, move_aside, restore_backup, stamp, BACKUPS_KEPT};
+pub use backup::{backups_dir, keep_backup, latest_backup, list_backups, move_aside, restore_backup, stamp, BACKUPS_KEPT};
 
 /// Every schema version in order; the schema version of a file is how many have run.
 const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_agenda.sql")];

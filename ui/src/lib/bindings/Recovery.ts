@@ -13,6 +13,7 @@ damaged_path: string,
  */
 message: string, 
 /**
- * The newest automatic backup, to offer restoring.
+ * The newest automatic backup, to offer restoring; a copy kept out of the
+ * rotation, so later automatic backups do not delete it.
  */
 latest_backup: string | null, };

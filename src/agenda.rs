@@ -150,6 +150,12 @@ impl Agenda {
         self.current.and_then(|id| self.index_of(id))
     }
 
+    /// A new workshop's agenda: the default activities, numbered from 1, not started.
+    pub fn new_default() -> Agenda {
+        let activities = default_agenda().into_iter().zip(1..).map(|(draft, id)| Activity::from_draft(id, draft)).collect();
+        Agenda { activities, current: None }
+    }
+
     /// The presenter's clock at `now` (Unix ms).
     pub fn clock(&self, now: i64) -> PresenterClock {
         presenter_clock(&self.activities, self.current_index(), now)

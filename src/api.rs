@@ -136,6 +136,12 @@ pub fn delete_workshop(store: &mut Store, id: WorkshopId) -> Result<(), ApiError
     Ok(store.delete_workshop(id)?)
 }
 
+/// Starts the owner of a live workshop on its own connection to the database at
+/// `db`. While it runs, every change to that workshop should go through it.
+pub fn start_session(db: &Path, id: WorkshopId) -> Result<crate::session::WorkshopSession, ApiError> {
+    crate::session::WorkshopSession::start(Store::open(db)?, id)
+}
+
 pub fn load_agenda(store: &Store, id: WorkshopId) -> Result<Agenda, ApiError> {
     Ok(store.load_agenda(id)?)
 }

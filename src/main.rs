@@ -399,9 +399,8 @@ fn bench_impact(args: BenchArgs) -> Result<(), Failure> {
 /// whoever kills it can check that every number it printed is there (or overwritten
 /// by a later one in the same slot).
 fn torture(args: TortureArgs) -> Result<(), Failure> {
-    use ripple::session::{SessionCommand, WorkshopSession};
-    let store = api::open_store(&args.db)?;
-    let session = WorkshopSession::start(store, args.workshop)?;
+    use ripple::session::SessionCommand;
+    let session = api::start_session(&args.db, args.workshop)?;
     let state = session.state()?;
     let (units, activities) = (state.map.units, state.agenda.activities);
     if units.is_empty() || activities.is_empty() {

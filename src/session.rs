@@ -2,8 +2,9 @@
 //!
 //! A [`WorkshopSession`] runs on its own thread and takes [`SessionCommand`]s in
 //! order, from the trainer's windows now and from participants later. Each command
-//! is one SQLite transaction, committed before the caller hears back; then a
-//! [`SessionEvent`] goes to every subscriber. A command that fails changes nothing.
+//! is one SQLite transaction, committed before anyone hears of it; then a
+//! [`SessionEvent`] goes to every subscriber and, last, the acknowledgement to the
+//! caller. A command that fails changes nothing and is answered with an error.
 
 use std::collections::VecDeque;
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -246,10 +247,12 @@ impl Owner {
             match message {
                 Message::Apply(command, reply) => {
                     let outcome = self.apply(command);
-                    let _ = reply.send(outcome.clone());
-                    if let Ok(event) = outcome {
+                    // Broadcast before the acknowledgement: once a caller hears back,
+                    // every window already has the event queued.
+                    if let Ok(event) = &outcome {
                         self.subscribers.retain(|s| s.send(event.clone()).is_ok());
                     }
+                    let _ = reply.send(outcome);
                 }
                 Message::Subscribe(events, state) => {
                     if state.send(self.state.clone()).is_ok() {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
-use crate::agenda::{Activity, ActivityDraft, ActivityKind, Agenda};
+use crate::agenda::{Activity, ActivityKind, Agenda};
 use crate::org::{OrgMap, ServiceLink, Unit, UnitKind, MAP_FORMAT_VERSION};
 use crate::workshop::{WorkshopId, WorkshopSummary};
 
@@ -105,7 +105,7 @@ impl Store {
         }
         let map = crate::workshop::demo_map();
         let tx = self.conn.transaction()?;
-        let id = insert_workshop(&tx, crate::workshop::DEMO_WORKSHOP_NAME, &map, &Agenda::default_for_new())?;
+        let id = insert_workshop(&tx, crate::workshop::DEMO_WORKSHOP_NAME, &map, &Agenda::new_default())?;
         tx.execute("INSERT INTO meta (key, value) VALUES ('demo_seeded', '1')", [])?;
         tx.commit()?;
         Ok(Some(id))
@@ -116,7 +116,7 @@ impl Store {
         let name = valid_name(name)?;
         map.validate()?;
         let tx = self.conn.transaction()?;
-        let id = insert_workshop(&tx, name, map, &Agenda::default_for_new())?;
+        let id = insert_workshop(&tx, name, map, &Agenda::new_default())?;
         tx.commit()?;
         Ok(id)
     }
@@ -313,18 +313,6 @@ fn touch(tx: &Transaction, id: WorkshopId) -> Result<(), StoreError> {
         return Err(StoreError::WorkshopNotFound(id));
     }
     Ok(())
-}
-
-impl Agenda {
-    /// A new workshop's agenda: the default activities, numbered from 1.
-    fn default_for_new() -> Agenda {
-        let activities = crate::agenda::default_agenda()
-            .into_iter()
-            .zip(1..)
-            .map(|(draft, id): (ActivityDraft, u32)| Activity::from_draft(id, draft))
-            .collect();
-        Agenda { activities, current: None }
-    }
 }
 
 fn insert_agenda_rows(tx: &Transaction, id: WorkshopId, agenda: &Agenda) -> Result<(), StoreError> {

@@ -10,6 +10,10 @@ export default defineConfig({
     outDir: 'dist',
     // Fonts as files, not data: URLs, so the CSP's font-src 'self' is enough.
     assetsInlineLimit: 0,
+    // Two windows, two pages: the presenter's and the projector's.
+    rollupOptions: {
+      input: { presenter: 'index.html', audience: 'audience.html' },
+    },
   },
   test: {
     environment: 'happy-dom',

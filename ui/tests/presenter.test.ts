@@ -4,6 +4,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import App from '../src/App.svelte';
 import { tauriBackend, type Backend } from '../src/lib/backend';
 import type { WorkshopView } from '../src/lib/bindings/WorkshopView';
+import { clock, fakeBackend, live } from './fixtures/session';
 import indexHtml from '../index.html?raw';
 
 const evil = '<script>alert(1)</script>';
@@ -78,23 +79,32 @@ afterEach(() => {
   clearMocks();
 });
 
-const fake = (over: Partial<Backend> = {}): Backend => ({
-  listWorkshops: async () => [{ id: 3, name: view.name, updated_at: '', units: 3, links: 2 }],
-  openWorkshop: async () => view,
-  ...over,
-});
+const fake = (over: Partial<Backend> = {}): Backend => fakeBackend(live(view), over);
 
 describe('the presenter window', () => {
-  it('opens the first workshop of the list through the Tauri commands', async () => {
+  it('opens the first workshop of the list through the Tauri commands when none is live', async () => {
     const opened: unknown[] = [];
     mockIPC((cmd, args) => {
+      if (cmd === 'current_workshop') return null;
       if (cmd === 'list_workshops') return [{ id: 3, name: 'newest', updated_at: '', units: 3, links: 2 }, { id: 1 }];
-      opened.push(args);
-      return view;
+      if (cmd === 'open_workshop') {
+        opened.push(args);
+        return live(view);
+      }
+      if (cmd === 'presenter_clock') return clock;
+      return null;
     });
     await render(tauriBackend);
     expect(opened).toEqual([{ id: 3 }]);
     expect($('h1')!.textContent).toBe(view.name);
+  });
+
+  it('shows the live workshop without opening another', async () => {
+    const backend = fake({ currentWorkshop: async () => live(view, { name: 'Running now' }) });
+    await render(backend);
+    expect($('h1')!.textContent).toBe('Running now');
+    expect(backend.openWorkshop).not.toHaveBeenCalled();
+    expect(backend.listWorkshops).not.toHaveBeenCalled();
   });
 
   it('draws every unit and every link with stable selectors', async () => {
@@ -166,7 +176,7 @@ describe('the presenter window', () => {
   it('shows the message of a failed call in an alert', async () => {
     await render(
       fake({
-        listWorkshops: () => Promise.reject({ code: 'newer_database', message: 'This database is from a newer Ripple.' }),
+        currentWorkshop: () => Promise.reject({ code: 'newer_database', message: 'This database is from a newer Ripple.' }),
       }),
     );
     const error = $('#error')!;

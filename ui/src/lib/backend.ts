@@ -1,14 +1,54 @@
 // The one way the UI reaches the Rust core. In the app that is Tauri IPC; a later
 // HTTP implementation for phones implements the same interface.
 import { invoke } from '@tauri-apps/api/core';
+import { emitTo, listen, type UnlistenFn } from '@tauri-apps/api/event';
+import { Window, getCurrentWindow } from '@tauri-apps/api/window';
 import type { ApiError } from './bindings/ApiError';
+import type { PresenterClock } from './bindings/PresenterClock';
+import type { SessionCommand } from './bindings/SessionCommand';
+import type { SessionEvent } from './bindings/SessionEvent';
 import type { WorkshopSummary } from './bindings/WorkshopSummary';
-import type { WorkshopView } from './bindings/WorkshopView';
+import type { Display, LiveWorkshop, ProjectorState } from './live';
+
+export type { UnlistenFn };
+
+/** A key pressed in the audience window, handed to the presenter. */
+export type AudienceKey = { key: string; ctrlKey?: boolean; metaKey?: boolean; altKey?: boolean };
 
 export interface Backend {
   listWorkshops(): Promise<WorkshopSummary[]>;
-  openWorkshop(id: number): Promise<WorkshopView>;
+  /** A new workshop from `from` ("demo" or a template); its id. */
+  createWorkshop(from: string, name: string | null): Promise<number>;
+  renameWorkshop(id: number, name: string): Promise<void>;
+  duplicateWorkshop(id: number, name: string | null): Promise<number>;
+  deleteWorkshop(id: number): Promise<void>;
+  /** Makes the workshop the live one of the app. */
+  openWorkshop(id: number): Promise<LiveWorkshop>;
+  currentWorkshop(): Promise<LiveWorkshop | null>;
+  apply(command: SessionCommand): Promise<SessionEvent>;
+  presenterClock(): Promise<PresenterClock>;
+  /** Changes what is given (null leaves it as it is); the projector's new state. */
+  setProjector(change: { blank?: boolean | null; revealed?: boolean | null }): Promise<ProjectorState>;
+  listDisplays(): Promise<Display[]>;
+  openAudience(display: number | null): Promise<void>;
+  closeAudience(): Promise<void>;
+  /** Fullscreen on or off for the audience window if it is open, else for this window. */
+  toggleFullscreen(): Promise<void>;
+
+  onWorkshopChanged(handler: (event: SessionEvent) => void): Promise<UnlistenFn>;
+  onProjectorChanged(handler: (state: ProjectorState) => void): Promise<UnlistenFn>;
+  onWorkshopsChanged(handler: () => void): Promise<UnlistenFn>;
+  /** In the presenter: keys pressed in the audience window. */
+  onAudienceKey(handler: (key: AudienceKey) => void): Promise<UnlistenFn>;
+  /** In the audience window: hand a key press to the presenter. */
+  sendAudienceKey(key: AudienceKey): Promise<void>;
 }
+
+/** All the audience window may do: read the live workshop, hear changes, pass keys on. */
+export type AudienceBackend = Pick<
+  Backend,
+  'currentWorkshop' | 'onWorkshopChanged' | 'onProjectorChanged' | 'sendAudienceKey'
+>;
 
 function isApiError(e: unknown): e is ApiError {
   return (
@@ -34,7 +74,40 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   }
 }
 
+async function guard<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+const on = <T>(event: string, handler: (payload: T) => void) =>
+  guard(() => listen<T>(event, (e) => handler(e.payload)));
+
 export const tauriBackend: Backend = {
   listWorkshops: () => call<WorkshopSummary[]>('list_workshops'),
-  openWorkshop: (id) => call<WorkshopView>('open_workshop', { id }),
+  createWorkshop: (from, name) => call<number>('create_workshop', { from, name }),
+  renameWorkshop: (id, name) => call<null>('rename_workshop', { id, name }).then(() => undefined),
+  duplicateWorkshop: (id, name) => call<number>('duplicate_workshop', { id, name }),
+  deleteWorkshop: (id) => call<null>('delete_workshop', { id }).then(() => undefined),
+  openWorkshop: (id) => call<LiveWorkshop>('open_workshop', { id }),
+  currentWorkshop: () => call<LiveWorkshop | null>('current_workshop'),
+  apply: (command) => call<SessionEvent>('apply', { command }),
+  presenterClock: () => call<PresenterClock>('presenter_clock'),
+  setProjector: ({ blank = null, revealed = null }) => call<ProjectorState>('set_projector', { blank, revealed }),
+  listDisplays: () => call<Display[]>('list_displays'),
+  openAudience: (display) => call<null>('open_audience', { display }).then(() => undefined),
+  closeAudience: () => call<null>('close_audience').then(() => undefined),
+  toggleFullscreen: () =>
+    guard(async () => {
+      const win = (await Window.getByLabel('audience')) ?? getCurrentWindow();
+      await win.setFullscreen(!(await win.isFullscreen()));
+    }),
+
+  onWorkshopChanged: (handler) => on<SessionEvent>('workshop-changed', handler),
+  onProjectorChanged: (handler) => on<ProjectorState>('projector-changed', handler),
+  onWorkshopsChanged: (handler) => on<null>('workshops-changed', () => handler()),
+  onAudienceKey: (handler) => on<AudienceKey>('audience-key', handler),
+  sendAudienceKey: (key) => guard(() => emitTo('presenter', 'audience-key', key)),
 };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { emit } from '@tauri-apps/api/event';
 import { tauriBackend, toApiError } from '../src/lib/backend';
 
 describe('toApiError', () => {
@@ -50,5 +51,87 @@ describe('tauriBackend', () => {
       code: 'internal',
       message: 'the database is locked',
     });
+  });
+});
+
+describe('tauriBackend, the session commands', () => {
+  afterEach(() => clearMocks());
+
+  it('passes camelCase arguments to each command', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'create_workshop' || cmd === 'duplicate_workshop') return 5;
+      if (cmd === 'set_projector') return { blank: true, revealed: false };
+      return null;
+    });
+    expect(await tauriBackend.createWorkshop('demo', null)).toBe(5);
+    expect(await tauriBackend.renameWorkshop(2, 'Spring')).toBeUndefined();
+    expect(await tauriBackend.duplicateWorkshop(2, null)).toBe(5);
+    await tauriBackend.deleteWorkshop(2);
+    await tauriBackend.currentWorkshop();
+    await tauriBackend.apply({ type: 'go_to_activity', id: 12 });
+    await tauriBackend.presenterClock();
+    expect(await tauriBackend.setProjector({ blank: true })).toEqual({ blank: true, revealed: false });
+    await tauriBackend.setProjector({ revealed: false });
+    await tauriBackend.listDisplays();
+    await tauriBackend.openAudience(1);
+    await tauriBackend.openAudience(null);
+    await tauriBackend.closeAudience();
+    expect(calls).toEqual([
+      ['create_workshop', { from: 'demo', name: null }],
+      ['rename_workshop', { id: 2, name: 'Spring' }],
+      ['duplicate_workshop', { id: 2, name: null }],
+      ['delete_workshop', { id: 2 }],
+      ['current_workshop', {}],
+      ['apply', { command: { type: 'go_to_activity', id: 12 } }],
+      ['presenter_clock', {}],
+      ['set_projector', { blank: true, revealed: null }],
+      ['set_projector', { blank: null, revealed: false }],
+      ['list_displays', {}],
+      ['open_audience', { display: 1 }],
+      ['open_audience', { display: null }],
+      ['close_audience', {}],
+    ]);
+  });
+
+  it('rejects a refused command with the core’s code and message', async () => {
+    mockIPC(() => {
+      throw { code: 'nothing_to_undo', message: 'There is nothing to undo.' };
+    });
+    await expect(tauriBackend.apply({ type: 'undo' })).rejects.toEqual({
+      code: 'nothing_to_undo',
+      message: 'There is nothing to undo.',
+    });
+  });
+
+  it('hands each event’s payload to its subscriber until unsubscribed', async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const changed: unknown[] = [];
+    const projector: unknown[] = [];
+    let lists = 0;
+    const off = await tauriBackend.onWorkshopChanged((e) => changed.push(e));
+    await tauriBackend.onProjectorChanged((p) => projector.push(p));
+    await tauriBackend.onWorkshopsChanged(() => lists++);
+    await emit('workshop-changed', { type: 'renamed', seq: 3, name: 'New' });
+    await emit('projector-changed', { blank: true, revealed: false });
+    await emit('workshops-changed', null);
+    off();
+    await emit('workshop-changed', { type: 'renamed', seq: 4, name: 'Newer' });
+    expect(changed).toEqual([{ type: 'renamed', seq: 3, name: 'New' }]);
+    expect(projector).toEqual([{ blank: true, revealed: false }]);
+    expect(lists).toBe(1);
+  });
+
+  it('sends audience keys to the presenter window only', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      return null;
+    });
+    await tauriBackend.sendAudienceKey({ key: 'b' });
+    expect(calls).toEqual([
+      ['plugin:event|emit_to', { target: { kind: 'AnyLabel', label: 'presenter' }, event: 'audience-key', payload: { key: 'b' } }],
+    ]);
   });
 });

@@ -1,5 +1,5 @@
-// Screenshots of the built presenter window in Debian's headless Chromium, with the
-// Tauri backend replaced by the demo fixture. Not part of `npm test`:
+// Screenshots of the built presenter and audience windows in Debian's headless Chromium,
+// with the Tauri backend replaced by the demo fixture and an agenda part-way through. Not part of `npm test`:
 //   npm run build && node tests/screenshots.mjs   → ../target/ui-screens/*.png
 import { createServer } from 'node:http';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -11,6 +11,48 @@ const ui = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(ui, 'dist');
 const out = join(ui, '..', 'target', 'ui-screens');
 const view = JSON.parse(await readFile(join(ui, 'tests', 'fixtures', 'demo-view.json'), 'utf8'));
+
+// A morning workshop 22 minutes into its self-assessment, which was planned for 20.
+const min = 60_000;
+const nine = new Date(2026, 10, 23, 9, 0).getTime();
+const plan = [
+  ['welcome', 'Welcome and why internal service matters', 10, 'Ask who has waited on another team this week. Keep it to two or three stories.'],
+  ['self_assessment', 'Self-assessment: who are your internal customers?', 20,
+    'Show the join code first. Give them 8 minutes for the four questions.\nWalk the room; managers also answer the morale questions.'],
+  ['ripple_round', 'Ripple Effect, round 1: late payroll', 15, 'Drop "late" on Finance, severity 0.8. Predictions first!'],
+  ['ripple_round', 'Ripple Effect, round 2: IT outage', 15, ''],
+  ['engagement_cycle', 'Engagement Cycle: a customer calls about a fault', 25, ''],
+  ['debrief', 'Debrief: the services that matter most', 15, ''],
+  ['thanks', 'Thanks and next steps', 5, ''],
+];
+const activities = plan.map(([kind, title, planned_minutes, notes], i) => ({
+  id: 101 + i, kind, title, planned_minutes, notes, started_at: null, finished_at: null,
+}));
+activities[0].started_at = nine;
+activities[0].finished_at = nine + 12 * min;
+activities[1].started_at = nine + 12 * min;
+const elapsed = 22 * min + 14_000;
+let t = nine;
+const schedule = activities.map((a, i) => {
+  const start = a.started_at ?? t;
+  const end = a.finished_at ?? (i === 1 ? start + Math.max(elapsed, a.planned_minutes * min) : start + a.planned_minutes * min);
+  t = end;
+  return { id: a.id, state: i === 0 ? 'done' : i === 1 ? 'current' : 'upcoming', start, end };
+});
+const agenda = { activities, current: 102 };
+const clock = {
+  current: { index: 1, activity: activities[1], elapsed_ms: elapsed, planned_ms: 20 * min, overrun_ms: elapsed - 20 * min },
+  next: activities[2],
+  schedule,
+  projected_end: t,
+  delay_ms: t - (nine + plan.reduce((s, p) => s + p[2], 0) * min),
+};
+const live = { ...view, name: 'Customer care academy — spring cohort', agenda, seq: 12, projector: { blank: false, revealed: false } };
+const workshops = [
+  { id: view.id, name: live.name, updated_at: '', units: 18, links: 31 },
+  { id: 8, name: 'Finance & HR team day', updated_at: '', units: 18, links: 31 },
+  { id: 5, name: 'Pilot run (copy)', updated_at: '', units: 12, links: 19 },
+];
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2', '.woff': 'font/woff' };
 const server = createServer(async (req, res) => {
@@ -32,13 +74,32 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
 // What @tauri-apps/api's mockIPC installs, inlined because an init script cannot import.
-function fakeTauri({ view, fail }) {
+function fakeTauri({ live, clock, workshops, fail }) {
+  let projector = live.projector;
   window.__TAURI_INTERNALS__ = {
     transformCallback: () => 0,
-    invoke: async (cmd) => {
+    metadata: { currentWindow: { label: 'presenter' }, currentWebview: { label: 'presenter' } },
+    invoke: async (cmd, args) => {
       if (fail) throw { code: 'newer_database', message: fail };
-      if (cmd === 'list_workshops') return [{ id: view.id, name: view.name, updated_at: '', units: 0, links: 0 }];
-      if (cmd === 'open_workshop') return view;
+      switch (cmd) {
+        case 'plugin:event|listen':
+          return 1;
+        case 'list_workshops':
+          return workshops;
+        case 'current_workshop':
+        case 'open_workshop':
+          return { ...live, projector };
+        case 'presenter_clock':
+          return clock;
+        case 'set_projector':
+          projector = { blank: args.blank ?? projector.blank, revealed: args.revealed ?? projector.revealed };
+          return projector;
+        case 'list_displays':
+          return [
+            { index: 0, name: 'Built-in Retina Display', width: 1440, height: 900, primary: true },
+            { index: 1, name: 'EPSON Projector', width: 1920, height: 1080, primary: false },
+          ];
+      }
       throw { code: 'internal', message: `unknown command ${cmd}` };
     },
   };
@@ -51,13 +112,13 @@ const browser = await chromium.launch({
 });
 await mkdir(out, { recursive: true });
 
-async function shot(name, size, { fail, act } = {}) {
+async function shot(name, size, { fail, act, path = '', projector = live.projector, wait } = {}) {
   const page = await browser.newPage({ viewport: size });
   page.on('pageerror', (e) => console.error(`${name}: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && console.error(`${name}: ${m.text()}`));
-  await page.addInitScript(fakeTauri, { view, fail });
-  await page.goto(url);
-  await page.waitForSelector(fail ? '#error' : '#org-map .unit');
+  await page.addInitScript(fakeTauri, { live: { ...live, projector }, clock, workshops, fail });
+  await page.goto(url + path);
+  await page.waitForSelector(wait ?? (fail ? '#error' : '#org-map .unit'));
   await page.evaluate(() => document.fonts.ready);
   if (act) await act(page);
   await page.screenshot({ path: join(out, `${name}.png`) });
@@ -68,6 +129,20 @@ async function shot(name, size, { fail, act } = {}) {
 const small = { width: 1280, height: 720 };
 const large = { width: 1920, height: 1080 };
 const pick = (id) => (page) => page.click(`[data-unit-id="${id}"]`);
+await shot('1280-agenda', small);
+await shot('1280-help', small, { act: (page) => page.keyboard.press('?') });
+await shot('1280-workshops', small, { act: (page) => page.click('#workshops-button') });
+await shot('1280-delete', small, {
+  act: async (page) => {
+    await page.click('#workshops-button');
+    await page.click('[data-workshop-id="8"] .delete');
+  },
+});
+await shot('1280-displays', small, { act: (page) => page.click('#open-audience') });
+await shot('1280-blanked', small, { projector: { blank: true, revealed: false } });
+await shot('1920-audience', large, { path: 'audience.html' });
+await shot('1920-audience-blank', large, { path: 'audience.html', projector: { blank: true, revealed: false }, wait: '#blank-screen' });
+await shot('1280-audience', small, { path: 'audience.html' });
 await shot('1280-map', small);
 await shot('1280-it', small, { act: pick('it') });
 await shot('1280-field-engineers', small, { act: pick('field-engineers') });

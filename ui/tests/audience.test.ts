@@ -99,6 +99,7 @@ describe('the audience window', () => {
     await key('ArrowRight');
     await key('b');
     await key('x');
+    await key('Escape');
     expect(sent).toEqual([
       { target: { kind: 'AnyLabel', label: 'presenter' }, event: 'audience-key', payload: { key: 'ArrowRight' } },
       { target: { kind: 'AnyLabel', label: 'presenter' }, event: 'audience-key', payload: { key: 'b' } },

@@ -255,6 +255,15 @@ describe('the presenter keys', () => {
     expect($('#help')).toBeNull();
   });
 
+  it('steps with the buttons too', async () => {
+    const backend = fakeBackend(live(view));
+    await render(backend);
+    await click('#next-button');
+    await click('#previous-button');
+    await click('#undo');
+    expect(vi.mocked(backend.apply).mock.calls.map(([c]) => c.type)).toEqual(['next_activity', 'previous_activity', 'undo']);
+  });
+
   it('fullscreens with F', async () => {
     const backend = fakeBackend(live(view));
     await render(backend);

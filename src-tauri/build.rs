@@ -1,6 +1,21 @@
 // The app's own commands are declared here so that capabilities can grant them
 // per window (`allow-list-workshops`, …) instead of every window getting all.
-const COMMANDS: &[&str] = &["list_workshops", "open_workshop"];
+const COMMANDS: &[&str] = &[
+    "list_workshops",
+    "create_workshop",
+    "rename_workshop",
+    "duplicate_workshop",
+    "delete_workshop",
+    "open_workshop",
+    "current_workshop",
+    "apply",
+    "presenter_clock",
+    "set_projector",
+    "recovery_notice",
+    "list_displays",
+    "open_audience",
+    "close_audience",
+];
 
 fn main() {
     tauri_build::try_build(

@@ -3,6 +3,7 @@
 
 pub mod agenda;
 pub mod api;
+pub mod app;
 pub mod error;
 pub mod layout;
 pub mod org;

@@ -1,56 +1,212 @@
-//! Ripple's desktop shell. It only translates: each command parses its
-//! arguments, calls the `ripple` library, and maps the error to `{code, message}`.
+//! Ripple's desktop shell. It only translates: each command parses its arguments,
+//! calls the `ripple` library's [`App`], and maps the error to `{code, message}`;
+//! the library's events go out to the windows as Tauri events.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use ripple::api;
+use ripple::agenda::PresenterClock;
+use ripple::api::Recovery;
+use ripple::app::{self, App, AppEvent, Display, EventSink, LiveWorkshop, ProjectorState};
 use ripple::error::ApiError;
-use ripple::store::Store;
-use ripple::workshop::{WorkshopId, WorkshopSummary, WorkshopView};
-use tauri::{Manager, Runtime, State};
+use ripple::session::{SessionCommand, SessionEvent};
+use ripple::workshop::{WorkshopId, WorkshopSummary};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
 
-/// The app's state: the open database, or why it could not be opened (every
-/// command then answers with that error, so the window can say what happened).
-pub struct AppState {
-    store: Result<Mutex<Store>, ApiError>,
-}
+/// How often the database is backed up while the app runs.
+const BACKUP_EVERY: Duration = Duration::from_secs(5 * 60);
+
+/// The app's state: the library's `App`, or why the database could not be opened
+/// (every command then answers with that error, so the window can say what happened).
+pub struct AppState(Mutex<Result<App, ApiError>>);
 
 impl AppState {
-    pub fn open(db_path: &Path) -> AppState {
-        AppState { store: api::open_app_store(db_path).map(Mutex::new) }
+    fn with<T>(&self, f: impl FnOnce(&mut App) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let mut guard = self.0.lock().map_err(|_| ApiError::new("internal", "the app's state lock was poisoned"))?;
+        let app = guard.as_mut().map_err(|e| e.clone())?;
+        f(app)
     }
+}
 
-    fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
-        let store = self.store.as_ref().map_err(Clone::clone)?;
-        let mut store = store.lock().map_err(|_| ApiError::new("internal", "the database lock was poisoned"))?;
-        f(&mut store)
+/// Sends the library's events to every window.
+struct WindowEvents<R: Runtime>(AppHandle<R>);
+
+impl<R: Runtime> EventSink for WindowEvents<R> {
+    fn emit(&self, event: AppEvent) {
+        let _ = match event {
+            AppEvent::WorkshopChanged(e) => self.0.emit("workshop-changed", e),
+            AppEvent::ProjectorChanged(p) => self.0.emit("projector-changed", p),
+            AppEvent::WorkshopsChanged => self.0.emit("workshops-changed", ()),
+        };
     }
+}
+
+/// Opens the database at `db` and puts the app's state in the Tauri app.
+pub fn manage_state<R: Runtime>(handle: &AppHandle<R>, db: &Path) {
+    let app = App::open(db, Arc::new(WindowEvents(handle.clone())));
+    handle.manage(AppState(Mutex::new(app)));
 }
 
 #[tauri::command]
 fn list_workshops(state: State<'_, AppState>) -> Result<Vec<WorkshopSummary>, ApiError> {
-    state.with_store(|s| api::list_workshops(s))
+    state.with(|app| app.list_workshops())
 }
 
 #[tauri::command]
-fn open_workshop(state: State<'_, AppState>, id: WorkshopId) -> Result<WorkshopView, ApiError> {
-    state.with_store(|s| api::open_workshop(s, id))
+fn create_workshop(state: State<'_, AppState>, from: String, name: Option<String>) -> Result<WorkshopId, ApiError> {
+    state.with(|app| app.create_workshop(&from, name.as_deref()))
+}
+
+#[tauri::command]
+fn rename_workshop(state: State<'_, AppState>, id: WorkshopId, name: String) -> Result<(), ApiError> {
+    state.with(|app| app.rename_workshop(id, &name))
+}
+
+#[tauri::command]
+fn duplicate_workshop(state: State<'_, AppState>, id: WorkshopId, name: Option<String>) -> Result<WorkshopId, ApiError> {
+    state.with(|app| app.duplicate_workshop(id, name.as_deref()))
+}
+
+#[tauri::command]
+fn delete_workshop(state: State<'_, AppState>, id: WorkshopId) -> Result<(), ApiError> {
+    state.with(|app| app.delete_workshop(id))
+}
+
+#[tauri::command]
+fn open_workshop(state: State<'_, AppState>, id: WorkshopId) -> Result<LiveWorkshop, ApiError> {
+    state.with(|app| app.open_workshop(id))
+}
+
+#[tauri::command]
+fn current_workshop(state: State<'_, AppState>) -> Result<Option<LiveWorkshop>, ApiError> {
+    state.with(|app| app.current())
+}
+
+#[tauri::command]
+fn apply(state: State<'_, AppState>, command: SessionCommand) -> Result<SessionEvent, ApiError> {
+    state.with(|app| app.apply(command))
+}
+
+#[tauri::command]
+fn presenter_clock(state: State<'_, AppState>) -> Result<PresenterClock, ApiError> {
+    state.with(|app| app.presenter_clock(app::now_ms()))
+}
+
+#[tauri::command]
+fn set_projector(state: State<'_, AppState>, blank: Option<bool>, revealed: Option<bool>) -> Result<ProjectorState, ApiError> {
+    state.with(|app| Ok(app.set_projector(blank, revealed)))
+}
+
+#[tauri::command]
+fn recovery_notice(state: State<'_, AppState>) -> Result<Option<Recovery>, ApiError> {
+    state.with(|app| Ok(app.recovery().cloned()))
+}
+
+fn window_error(e: tauri::Error) -> ApiError {
+    ApiError::new("window", e.to_string())
+}
+
+fn displays<R: Runtime>(handle: &AppHandle<R>) -> Result<Vec<(Display, tauri::Monitor)>, ApiError> {
+    let primary = handle.primary_monitor().map_err(window_error)?;
+    let monitors = handle.available_monitors().map_err(window_error)?;
+    Ok(monitors
+        .into_iter()
+        .enumerate()
+        .map(|(index, m)| {
+            let display = Display {
+                index: index as u32,
+                name: m.name().cloned().unwrap_or_else(|| format!("Display {}", index + 1)),
+                width: m.size().width,
+                height: m.size().height,
+                primary: primary.as_ref().is_some_and(|p| p.name() == m.name() && p.position() == m.position()),
+            };
+            (display, m)
+        })
+        .collect())
+}
+
+#[tauri::command]
+fn list_displays<R: Runtime>(handle: AppHandle<R>) -> Result<Vec<Display>, ApiError> {
+    Ok(displays(&handle)?.into_iter().map(|(d, _)| d).collect())
+}
+
+/// Opens the audience window (or moves it) fullscreen on `display`, by default the
+/// projector: the first display that is not the laptop's own.
+#[tauri::command]
+fn open_audience<R: Runtime>(handle: AppHandle<R>, display: Option<u32>) -> Result<(), ApiError> {
+    let all = displays(&handle)?;
+    let infos: Vec<Display> = all.iter().map(|(d, _)| d.clone()).collect();
+    let chosen = display.or_else(|| app::audience_display(&infos));
+    let window = match handle.get_webview_window("audience") {
+        Some(window) => window,
+        None => WebviewWindowBuilder::new(&handle, "audience", WebviewUrl::App("audience.html".into()))
+            .title("Ripple — audience")
+            .inner_size(1280.0, 720.0)
+            .build()
+            .map_err(window_error)?,
+    };
+    if let Some((_, monitor)) = chosen.and_then(|i| all.get(i as usize)) {
+        window.set_position(*monitor.position()).map_err(window_error)?;
+    }
+    window.set_fullscreen(true).map_err(window_error)?;
+    window.show().map_err(window_error)
+}
+
+#[tauri::command]
+fn close_audience<R: Runtime>(handle: AppHandle<R>) -> Result<(), ApiError> {
+    match handle.get_webview_window("audience") {
+        Some(window) => window.close().map_err(window_error),
+        None => Ok(()),
+    }
 }
 
 /// Adds the app's commands to a builder: the real one in `run`, tauri's mock one in tests.
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
-    builder.invoke_handler(tauri::generate_handler![list_workshops, open_workshop])
+    builder.invoke_handler(tauri::generate_handler![
+        list_workshops,
+        create_workshop,
+        rename_workshop,
+        duplicate_workshop,
+        delete_workshop,
+        open_workshop,
+        current_workshop,
+        apply,
+        presenter_clock,
+        set_projector,
+        recovery_notice,
+        list_displays,
+        open_audience,
+        close_audience
+    ])
 }
 
-/// Starts the app: the database lives in the app data directory.
+/// Starts the app: one instance only (a second launch focuses the first); the
+/// database lives in the app data directory and is backed up every few minutes.
 pub fn run() {
-    with_commands(tauri::Builder::default())
-        .setup(|app| {
-            let dir = app.path().app_data_dir()?;
+    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|handle, _args, _cwd| {
+        if let Some(window) = handle.get_webview_window("presenter") {
+            let _ = window.unminimize();
+            let _ = window.set_focus();
+        }
+    }));
+    with_commands(builder)
+        .setup(|tauri_app| {
+            let dir = tauri_app.path().app_data_dir()?;
             std::fs::create_dir_all(&dir)?;
-            app.manage(AppState::open(&dir.join("ripple.db")));
+            manage_state(tauri_app.handle(), &dir.join("ripple.db"));
+            let handle = tauri_app.handle().clone();
+            std::thread::spawn(move || loop {
+                std::thread::sleep(BACKUP_EVERY);
+                let _ = handle.state::<AppState>().with(|app| app.backup());
+            });
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the presenter ends the workshop on screen: the audience window goes too.
+            if window.label() == "presenter" && matches!(event, tauri::WindowEvent::Destroyed) {
+                window.app_handle().exit(0);
+            }
         })
         .run(tauri::generate_context!())
         .expect("Ripple could not start its window");

@@ -1,6 +1,6 @@
 //! The Tauri commands on tauri's mock runtime: no window, no WebKit, a real SQLite file.
 
-use ripple_desktop::{with_commands, AppState};
+use ripple_desktop::{manage_state, with_commands};
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
@@ -8,7 +8,8 @@ use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
 fn app_with_db(db: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
-    let app = with_commands(mock_builder()).manage(AppState::open(db)).build(mock_context(noop_assets())).unwrap();
+    let app = with_commands(mock_builder()).build(mock_context(noop_assets())).unwrap();
+    manage_state(app.handle(), db);
     let window = WebviewWindowBuilder::new(&app, "presenter", Default::default()).build().unwrap();
     (app, window)
 }
@@ -31,17 +32,52 @@ fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, args: Value) -> Result
 }
 
 #[test]
-fn the_first_start_lists_the_demo_workshop_and_opens_its_map_with_a_layout() {
+fn the_first_start_lists_the_demo_workshop_and_makes_it_live_with_a_layout() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, window) = app_with_db(&dir.path().join("ripple.db"));
     let list = invoke(&window, "list_workshops", json!({})).unwrap();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["name"], "Demo: Northwind Home Services");
-    let view = invoke(&window, "open_workshop", json!({ "id": list[0]["id"] })).unwrap();
-    let units = view["map"]["units"].as_array().unwrap();
+    let live = invoke(&window, "current_workshop", json!({})).unwrap();
+    assert_eq!(live["id"], list[0]["id"]);
+    let units = live["map"]["units"].as_array().unwrap();
     assert!(units.iter().any(|u| u["id"] == "finance"));
-    assert_eq!(view["layout"]["nodes"].as_array().unwrap().len(), units.len());
+    assert_eq!(live["layout"]["nodes"].as_array().unwrap().len(), units.len());
+    assert_eq!(live["projector"], json!({ "blank": false, "revealed": false }));
+}
+
+#[test]
+fn the_agenda_is_stepped_through_and_the_clock_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with_db(&dir.path().join("ripple.db"));
+    let event = invoke(&window, "apply", json!({ "command": { "type": "next_activity" } })).unwrap();
+    assert_eq!(event["type"], "agenda_changed");
+    let clock = invoke(&window, "presenter_clock", json!({})).unwrap();
+    assert_eq!(clock["current"]["index"], 0);
+    assert_eq!(clock["current"]["activity"]["kind"], "welcome");
+    assert!(clock["next"]["title"].is_string());
+}
+
+#[test]
+fn workshops_are_created_renamed_duplicated_and_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with_db(&dir.path().join("ripple.db"));
+    let id = invoke(&window, "create_workshop", json!({ "from": "demo", "name": "Cohort B" })).unwrap();
+    invoke(&window, "rename_workshop", json!({ "id": id, "name": "Cohort C" })).unwrap();
+    let copy = invoke(&window, "duplicate_workshop", json!({ "id": id, "name": null })).unwrap();
+    invoke(&window, "delete_workshop", json!({ "id": id })).unwrap();
+    let names: Vec<String> = invoke(&window, "list_workshops", json!({}))
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(!names.contains(&"Cohort C".to_owned()));
+    let opened = invoke(&window, "open_workshop", json!({ "id": copy })).unwrap();
+    assert!(opened["name"].as_str().unwrap().contains("Cohort C"), "{opened}");
 }
 
 #[test]
@@ -50,6 +86,8 @@ fn a_failing_command_answers_with_code_and_message_only() {
     let (_app, window) = app_with_db(&dir.path().join("ripple.db"));
     let err = invoke(&window, "open_workshop", json!({ "id": 999 })).unwrap_err();
     assert_eq!(err, json!({ "code": "not_found", "message": "no workshop with id 999" }));
+    let err = invoke(&window, "apply", json!({ "command": { "type": "no_such_thing" } })).unwrap_err();
+    assert!(err.as_str().is_some_and(|m| m.contains("no_such_thing")), "a malformed command is refused: {err}");
 }
 
 #[test]
@@ -58,6 +96,7 @@ fn a_database_from_a_newer_ripple_is_reported_to_the_window_and_left_untouched()
     let db = dir.path().join("ripple.db");
     ripple::store::Store::open(&db).unwrap();
     let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
     conn.pragma_update(None, "user_version", ripple::store::SCHEMA_VERSION + 1).unwrap();
     drop(conn);
     let before = std::fs::read(&db).unwrap();
@@ -66,4 +105,16 @@ fn a_database_from_a_newer_ripple_is_reported_to_the_window_and_left_untouched()
     assert_eq!(err["code"], "newer_database");
     assert!(err["message"].as_str().unwrap().contains("newer Ripple"), "{err}");
     assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn a_damaged_database_is_set_aside_and_the_window_is_told_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ripple.db");
+    std::fs::write(&db, b"this is not a database, it is a shopping list").unwrap();
+    let (_app, window) = app_with_db(&db);
+    let notice = invoke(&window, "recovery_notice", json!({})).unwrap();
+    assert!(notice["message"].as_str().unwrap().contains("damaged"), "{notice}");
+    let list = invoke(&window, "list_workshops", json!({})).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "the app starts with a fresh database holding the demo");
 }

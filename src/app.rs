@@ -1,0 +1,325 @@
+//! The trainer's app as the library sees it: the installation's database, the
+//! workshop that is live, and what the projector shows. The Tauri shell owns one
+//! [`App`] and only translates its calls and events; the tests drive it directly.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::agenda::{Agenda, PresenterClock};
+use crate::api::{self, Recovery};
+use crate::error::ApiError;
+use crate::layout::{self, MapLayout};
+use crate::org::OrgMap;
+use crate::session::{SessionCommand, SessionEvent, WorkshopSession};
+use crate::store::Store;
+use crate::workshop::{WorkshopId, WorkshopSummary};
+
+/// What the audience window shows besides the map: a black screen, and whether the
+/// results of the current activity are revealed (hidden until the trainer reveals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS)]
+#[ts(export)]
+pub struct ProjectorState {
+    pub blank: bool,
+    pub revealed: bool,
+}
+
+/// The live workshop, ready to draw in either window.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct LiveWorkshop {
+    #[ts(type = "number")]
+    pub id: WorkshopId,
+    pub name: String,
+    pub map: OrgMap,
+    pub layout: MapLayout,
+    pub agenda: Agenda,
+    #[ts(type = "number")]
+    pub seq: u64,
+    pub projector: ProjectorState,
+}
+
+/// A display the audience window can go to.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Display {
+    pub index: u32,
+    pub name: String,
+    pub width: u32,
+    pub height: u32,
+    pub primary: bool,
+}
+
+/// What the app tells every window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum AppEvent {
+    /// A committed change to the live workshop.
+    WorkshopChanged(SessionEvent),
+    ProjectorChanged(ProjectorState),
+    /// The list of workshops changed (created, renamed, duplicated, deleted).
+    WorkshopsChanged,
+}
+
+/// Where the app's events go: the shell sends them to its windows, tests collect them.
+pub trait EventSink: Send + Sync + 'static {
+    fn emit(&self, event: AppEvent);
+}
+
+pub struct App {
+    db: PathBuf,
+    store: Store,
+    live: Option<WorkshopSession>,
+    projector: ProjectorState,
+    sink: Arc<dyn EventSink>,
+    recovery: Option<Recovery>,
+}
+
+fn no_live_workshop() -> ApiError {
+    ApiError::new("no_live_workshop", "no workshop is open")
+}
+
+impl App {
+    /// Opens the installation's database (recovering from a damaged file), takes a
+    /// backup, and makes the most recently updated workshop live.
+    pub fn open(db: &Path, sink: Arc<dyn EventSink>) -> Result<App, ApiError> {
+        let opened = api::open_app_store_recovering(db)?;
+        api::backup_now(&opened.store)?;
+        let mut app =
+            App { db: db.to_owned(), store: opened.store, live: None, projector: ProjectorState::default(), sink, recovery: opened.recovery };
+        if let Some(first) = app.store.list_workshops()?.first() {
+            app.open_workshop(first.id)?;
+        }
+        Ok(app)
+    }
+
+    /// Why the database had to be started afresh, if it had to.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovery.as_ref()
+    }
+
+    pub fn list_workshops(&self) -> Result<Vec<WorkshopSummary>, ApiError> {
+        api::list_workshops(&self.store)
+    }
+
+    pub fn create_workshop(&mut self, from: &str, name: Option<&str>) -> Result<WorkshopId, ApiError> {
+        let template = api::load_template(from)?;
+        let id = api::create_workshop(&mut self.store, &template, name)?;
+        self.sink.emit(AppEvent::WorkshopsChanged);
+        Ok(id)
+    }
+
+    /// Renames a workshop; the live one through its session, so every window hears of it.
+    pub fn rename_workshop(&mut self, id: WorkshopId, name: &str) -> Result<(), ApiError> {
+        match &self.live {
+            Some(live) if live.state()?.id == id => {
+                live.apply(SessionCommand::Rename { name: name.to_owned() })?;
+            }
+            _ => api::rename_workshop(&mut self.store, id, name)?,
+        }
+        self.sink.emit(AppEvent::WorkshopsChanged);
+        Ok(())
+    }
+
+    pub fn duplicate_workshop(&mut self, id: WorkshopId, name: Option<&str>) -> Result<WorkshopId, ApiError> {
+        let copy = api::duplicate_workshop(&mut self.store, id, name)?;
+        self.sink.emit(AppEvent::WorkshopsChanged);
+        Ok(copy)
+    }
+
+    /// Deletes a workshop for good; the live one is closed first.
+    pub fn delete_workshop(&mut self, id: WorkshopId) -> Result<(), ApiError> {
+        if self.live_id() == Some(id) {
+            self.live = None;
+        }
+        api::delete_workshop(&mut self.store, id)?;
+        self.sink.emit(AppEvent::WorkshopsChanged);
+        Ok(())
+    }
+
+    /// Makes a workshop live: its session owns every change from now on.
+    pub fn open_workshop(&mut self, id: WorkshopId) -> Result<LiveWorkshop, ApiError> {
+        // Close the previous session first, so its last change is committed before the new one loads.
+        self.live = None;
+        let session = api::start_session(&self.db, id)?;
+        let events = session.subscribe();
+        let sink = Arc::clone(&self.sink);
+        // The forwarder ends when the session stops and drops its subscribers.
+        std::thread::Builder::new()
+            .name(format!("workshop-{id}-events"))
+            .spawn(move || {
+                for event in events {
+                    sink.emit(AppEvent::WorkshopChanged(event));
+                }
+            })
+            .map_err(|e| ApiError::new("internal", format!("cannot forward the workshop's events: {e}")))?;
+        self.live = Some(session);
+        self.projector = ProjectorState::default();
+        self.sink.emit(AppEvent::ProjectorChanged(self.projector));
+        self.current()?.ok_or_else(no_live_workshop)
+    }
+
+    fn live_id(&self) -> Option<WorkshopId> {
+        self.live.as_ref().and_then(|l| l.state().ok()).map(|s| s.id)
+    }
+
+    pub fn current(&self) -> Result<Option<LiveWorkshop>, ApiError> {
+        let Some(live) = &self.live else { return Ok(None) };
+        let state = live.state()?;
+        let layout = layout::layered(&state.map);
+        Ok(Some(LiveWorkshop {
+            id: state.id,
+            name: state.name,
+            map: state.map,
+            layout,
+            agenda: state.agenda,
+            seq: state.seq,
+            projector: self.projector,
+        }))
+    }
+
+    /// Applies a change to the live workshop. Moving to another activity hides the
+    /// results again: every result is hidden until the trainer reveals it.
+    pub fn apply(&mut self, command: SessionCommand) -> Result<SessionEvent, ApiError> {
+        let live = self.live.as_ref().ok_or_else(no_live_workshop)?;
+        let navigates = matches!(
+            command,
+            SessionCommand::NextActivity | SessionCommand::PreviousActivity | SessionCommand::GoToActivity { .. }
+        );
+        let event = live.apply(command)?;
+        if navigates && self.projector.revealed {
+            self.set_projector(None, Some(false));
+        }
+        Ok(event)
+    }
+
+    /// The presenter's clock for the live workshop at `now` (Unix ms).
+    pub fn presenter_clock(&self, now: i64) -> Result<PresenterClock, ApiError> {
+        let live = self.live.as_ref().ok_or_else(no_live_workshop)?;
+        Ok(live.state()?.agenda.clock(now))
+    }
+
+    pub fn projector(&self) -> ProjectorState {
+        self.projector
+    }
+
+    pub fn set_projector(&mut self, blank: Option<bool>, revealed: Option<bool>) -> ProjectorState {
+        let next = ProjectorState { blank: blank.unwrap_or(self.projector.blank), revealed: revealed.unwrap_or(self.projector.revealed) };
+        if next != self.projector {
+            self.projector = next;
+            self.sink.emit(AppEvent::ProjectorChanged(next));
+        }
+        self.projector
+    }
+
+    /// Takes an automatic backup (the shell calls this every few minutes).
+    pub fn backup(&self) -> Result<PathBuf, ApiError> {
+        api::backup_now(&self.store)
+    }
+}
+
+/// The display the audience window goes to unless the trainer picks one: the first
+/// that is not the laptop's own screen (the projector), or the only one there is.
+pub fn audience_display(displays: &[Display]) -> Option<u32> {
+    displays.iter().find(|d| !d.primary).or(displays.first()).map(|d| d.index)
+}
+
+/// Now, in Unix milliseconds, for the presenter's clock.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[derive(Default)]
+    struct Collected(Mutex<Vec<AppEvent>>);
+
+    impl EventSink for Collected {
+        fn emit(&self, event: AppEvent) {
+            self.0.lock().unwrap().push(event);
+        }
+    }
+
+    fn app() -> (tempfile::TempDir, App, Arc<Collected>) {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = Arc::new(Collected::default());
+        let app = App::open(&dir.path().join("ripple.db"), sink.clone()).unwrap();
+        (dir, app, sink)
+    }
+
+    /// Waits for the forwarder thread to deliver an event matching `want`.
+    fn wait_for(sink: &Collected, want: impl Fn(&AppEvent) -> bool) {
+        for _ in 0..200 {
+            if sink.0.lock().unwrap().iter().any(&want) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        panic!("no such event: {:?}", sink.0.lock().unwrap());
+    }
+
+    #[test]
+    fn the_audience_window_goes_to_the_projector_rather_than_the_laptop_screen() {
+        let display = |index, primary| Display { index, name: format!("d{index}"), width: 1920, height: 1080, primary };
+        assert_eq!(audience_display(&[display(0, true), display(1, false)]), Some(1));
+        assert_eq!(audience_display(&[display(0, true)]), Some(0));
+        assert_eq!(audience_display(&[]), None);
+    }
+
+    #[test]
+    fn on_first_start_the_demo_workshop_is_live_with_its_layout_and_agenda() {
+        let (_dir, app, _) = app();
+        let live = app.current().unwrap().expect("a live workshop");
+        assert_eq!(live.map, crate::workshop::demo_map());
+        assert_eq!(live.layout.nodes.len(), live.map.units.len());
+        assert!(!live.agenda.activities.is_empty());
+        assert_eq!(live.projector, ProjectorState { blank: false, revealed: false }, "results start hidden");
+    }
+
+    #[test]
+    fn a_committed_change_reaches_the_windows_as_an_event() {
+        let (_dir, mut app, sink) = app();
+        app.apply(SessionCommand::NextActivity).unwrap();
+        wait_for(&sink, |e| matches!(e, AppEvent::WorkshopChanged(SessionEvent::AgendaChanged { .. })));
+        let clock = app.presenter_clock(now_ms()).unwrap();
+        assert_eq!(clock.current.unwrap().index, 0);
+    }
+
+    #[test]
+    fn moving_to_another_activity_hides_revealed_results_again() {
+        let (_dir, mut app, sink) = app();
+        app.apply(SessionCommand::NextActivity).unwrap();
+        assert!(app.set_projector(None, Some(true)).revealed);
+        app.apply(SessionCommand::NextActivity).unwrap();
+        assert!(!app.projector().revealed);
+        let hidden = ProjectorState { blank: false, revealed: false };
+        assert_eq!(sink.0.lock().unwrap().iter().filter(|e| **e == AppEvent::ProjectorChanged(hidden)).count(), 2);
+    }
+
+    #[test]
+    fn renaming_the_live_workshop_goes_through_its_session() {
+        let (_dir, mut app, sink) = app();
+        let id = app.current().unwrap().unwrap().id;
+        app.rename_workshop(id, "Cohort A").unwrap();
+        assert_eq!(app.current().unwrap().unwrap().name, "Cohort A");
+        assert_eq!(app.list_workshops().unwrap()[0].name, "Cohort A");
+        wait_for(&sink, |e| matches!(e, AppEvent::WorkshopChanged(SessionEvent::Renamed { name, .. }) if name == "Cohort A"));
+    }
+
+    #[test]
+    fn deleting_the_live_workshop_closes_it_and_keeps_the_others() {
+        let (_dir, mut app, _) = app();
+        let demo = app.current().unwrap().unwrap().id;
+        let copy = app.duplicate_workshop(demo, Some("Copy")).unwrap();
+        app.delete_workshop(demo).unwrap();
+        assert!(app.current().unwrap().is_none());
+        assert_eq!(app.apply(SessionCommand::Undo).unwrap_err().code, "no_live_workshop");
+        let opened = app.open_workshop(copy).unwrap();
+        assert_eq!(opened.name, "Copy");
+        assert_eq!(app.list_workshops().unwrap().len(), 1);
+    }
+}

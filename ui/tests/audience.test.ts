@@ -46,6 +46,13 @@ describe('the audience window', () => {
     expect($('#results-hidden')).toBeNull();
   });
 
+  it('shows the workshop’s name large before the first activity', async () => {
+    await render(fakeBackend(live(view, { name: 'Spring cohort', agenda: { ...agenda, current: null } })));
+    expect($('#audience h1')!.textContent).toBe('Spring cohort');
+    expect($('#audience-activity')).toBeNull();
+    expect(document.body.textContent).not.toContain('Welcome');
+  });
+
   it('goes black when the projector is blanked, and back', async () => {
     let onProjector: (p: ProjectorState) => void = () => {};
     await render(

@@ -23,6 +23,10 @@ mkdir -p "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR
 chmod 700 "$XDG_RUNTIME_DIR"
 export RIPPLE_E2E_DATA="$XDG_DATA_HOME"
 export RIPPLE_SCREENSHOTS="$root/target/e2e"
+# The app's own defaults (src-tauri/src/main.rs) turn WebKit's compositing and DMA-BUF
+# renderer off; WebKitWebDriver's screenshots hang that way, so the WebDriver tests run
+# with both on, and tests/default-config.test.js checks the defaults render under Xvfb.
+export WEBKIT_DISABLE_COMPOSITING_MODE=0 WEBKIT_DISABLE_DMABUF_RENDERER=0
 mkdir -p "$RIPPLE_SCREENSHOTS"
 
 xvfb-run -a -s '-screen 0 1280x800x24' bash -c '

@@ -219,10 +219,24 @@ impl App {
     }
 }
 
-/// The display the audience window goes to unless the trainer picks one: the first
-/// that is not the laptop's own screen (the projector), or the only one there is.
-pub fn audience_display(displays: &[Display]) -> Option<u32> {
-    displays.iter().find(|d| !d.primary).or(displays.first()).map(|d| d.index)
+/// Where the audience window opens and whether it takes the whole display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AudiencePlacement {
+    pub display: Option<u32>,
+    pub fullscreen: bool,
+}
+
+/// Places the audience window: on the display the trainer picked, else on the first
+/// display that is not the laptop's own (the projector). It goes fullscreen only on a
+/// display the presenter window is not on: with one screen, a fullscreen audience
+/// window would hide the trainer's controls (F still makes it fullscreen).
+pub fn audience_placement(displays: &[Display], picked: Option<u32>, presenter_on: Option<u32>) -> AudiencePlacement {
+    let display = picked
+        .filter(|&i| displays.iter().any(|d| d.index == i))
+        .or_else(|| displays.iter().find(|d| !d.primary && Some(d.index) != presenter_on).map(|d| d.index))
+        .or_else(|| displays.first().map(|d| d.index));
+    let fullscreen = display.is_some() && display != presenter_on;
+    AudiencePlacement { display, fullscreen }
 }
 
 /// Now, in Unix milliseconds, for the presenter's clock.
@@ -263,11 +277,18 @@ mod tests {
     }
 
     #[test]
-    fn the_audience_window_goes_to_the_projector_rather_than_the_laptop_screen() {
+    fn the_audience_window_goes_fullscreen_on_the_projector_and_never_over_the_presenter() {
         let display = |index, primary| Display { index, name: format!("d{index}"), width: 1920, height: 1080, primary };
-        assert_eq!(audience_display(&[display(0, true), display(1, false)]), Some(1));
-        assert_eq!(audience_display(&[display(0, true)]), Some(0));
-        assert_eq!(audience_display(&[]), None);
+        let laptop_and_projector = [display(0, true), display(1, false)];
+        let placed = |picked, presenter_on| audience_placement(&laptop_and_projector, picked, presenter_on);
+        assert_eq!(placed(None, Some(0)), AudiencePlacement { display: Some(1), fullscreen: true });
+        assert_eq!(placed(Some(0), Some(0)), AudiencePlacement { display: Some(0), fullscreen: false });
+        assert_eq!(placed(Some(7), Some(0)), AudiencePlacement { display: Some(1), fullscreen: true }, "an unknown pick falls back");
+        // The presenter moved to the projector: the audience goes to the laptop's screen.
+        assert_eq!(placed(None, Some(1)), AudiencePlacement { display: Some(0), fullscreen: true });
+        let laptop_only = [display(0, true)];
+        assert_eq!(audience_placement(&laptop_only, None, Some(0)), AudiencePlacement { display: Some(0), fullscreen: false });
+        assert_eq!(audience_placement(&[], None, None), AudiencePlacement { display: None, fullscreen: false });
     }
 
     #[test]

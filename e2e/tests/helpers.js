@@ -1,5 +1,5 @@
 // Shared by the end-to-end tests: start the real app through tauri-driver, save screenshots.
-import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Builder, By, until } from 'selenium-webdriver';
 
@@ -16,14 +16,13 @@ export async function launchApp() {
 }
 
 /**
- * Saves a PNG of the window under target/e2e/ and returns its path. The picture is taken
- * from the X display, as a person would see it: WebKitWebDriver's own screenshot hangs when
- * compositing is off, and the app runs with compositing off (see src-tauri/src/main.rs).
+ * Saves a PNG of the current window of the session under target/e2e/ and returns its
+ * path. WebKit draws it itself, so windows that overlap on the one virtual screen are
+ * each pictured whole (e2e/run.sh turns compositing on for this; see there).
  */
 export async function screenshot(driver, name) {
   const path = join(process.env.RIPPLE_SCREENSHOTS, `${name}.png`);
-  const { x, y, width, height } = await driver.manage().window().getRect();
-  execFileSync('sh', ['-c', `xwd -root -silent | xwdtopnm 2>/dev/null | pnmcut -left ${x} -top ${y} -width ${width} -height ${height} | pnmtopng > "${path}"`]);
+  writeFileSync(path, Buffer.from(await driver.takeScreenshot(), 'base64'));
   return path;
 }
 
@@ -37,4 +36,21 @@ export async function clickCentre(driver, element) {
     element,
   );
   await driver.actions().move({ x, y }).click().perform();
+}
+
+/**
+ * Waits until the text of the element at `css` matches `pattern`, finding it afresh
+ * each time (the page re-renders it), and returns that text.
+ */
+export async function waitForText(driver, css, pattern, timeout = 5000) {
+  let last = '';
+  try {
+    return await driver.wait(async () => {
+      const found = await driver.findElements(By.css(css));
+      last = found.length ? await found[0].getText().catch(() => '') : '';
+      return pattern.test(last) ? last : false;
+    }, timeout);
+  } catch (e) {
+    throw new Error(`${css} never matched ${pattern} (last text: ${JSON.stringify(last)})`, { cause: e });
+  }
 }

@@ -131,13 +131,15 @@ fn list_displays<R: Runtime>(handle: AppHandle<R>) -> Result<Vec<Display>, ApiEr
     Ok(displays(&handle)?.into_iter().map(|(d, _)| d).collect())
 }
 
-/// Opens the audience window (or moves it) fullscreen on `display`, by default the
-/// projector: the first display that is not the laptop's own.
+/// Opens the audience window (or moves it) on `display`, or where the library places it.
 #[tauri::command]
 fn open_audience<R: Runtime>(handle: AppHandle<R>, display: Option<u32>) -> Result<(), ApiError> {
     let all = displays(&handle)?;
     let infos: Vec<Display> = all.iter().map(|(d, _)| d.clone()).collect();
-    let chosen = display.or_else(|| app::audience_display(&infos));
+    let presenter_monitor = handle.get_webview_window("presenter").and_then(|w| w.current_monitor().ok().flatten());
+    let presenter_on = presenter_monitor
+        .and_then(|p| all.iter().find(|(_, m)| m.name() == p.name() && m.position() == p.position()).map(|(d, _)| d.index));
+    let placement = app::audience_placement(&infos, display, presenter_on);
     let window = match handle.get_webview_window("audience") {
         Some(window) => window,
         None => WebviewWindowBuilder::new(&handle, "audience", WebviewUrl::App("audience.html".into()))
@@ -146,11 +148,12 @@ fn open_audience<R: Runtime>(handle: AppHandle<R>, display: Option<u32>) -> Resu
             .build()
             .map_err(window_error)?,
     };
-    if let Some((_, monitor)) = chosen.and_then(|i| all.get(i as usize)) {
+    if let Some((_, monitor)) = placement.display.and_then(|i| all.get(i as usize)) {
         window.set_position(*monitor.position()).map_err(window_error)?;
     }
-    window.set_fullscreen(true).map_err(window_error)?;
-    window.show().map_err(window_error)
+    window.set_fullscreen(placement.fullscreen).map_err(window_error)?;
+    window.show().map_err(window_error)?;
+    window.set_focus().map_err(window_error)
 }
 
 #[tauri::command]

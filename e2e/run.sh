@@ -29,7 +29,8 @@ export RIPPLE_SCREENSHOTS="$root/target/e2e"
 export WEBKIT_DISABLE_COMPOSITING_MODE=0 WEBKIT_DISABLE_DMABUF_RENDERER=0
 mkdir -p "$RIPPLE_SCREENSHOTS"
 
-xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
+# A session bus of its own: the single-instance handover talks D-Bus, as on a desktop.
+dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
   "$0" --port 4444 >"$RIPPLE_SCREENSHOTS/tauri-driver.log" 2>&1 &
   driver_pid=$!
   trap "kill $driver_pid 2>/dev/null" EXIT

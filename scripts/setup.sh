@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
           build-essential pkg-config libssl-dev file)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(xvfb xauth x11-apps netpbm webkit2gtk-driver chromium)
+  packages+=(xvfb xauth x11-apps netpbm dbus webkit2gtk-driver chromium)
 fi
 
 missing=()

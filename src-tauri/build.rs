@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "presenter_clock",
     "set_projector",
     "recovery_notice",
+    "restore_backup",
     "list_displays",
     "open_audience",
     "close_audience",

@@ -99,6 +99,26 @@ impl App {
         self.recovery.as_ref()
     }
 
+    /// Replaces the fresh database by the backup offered after a recovery, and makes
+    /// its most recent workshop live. The damaged file stays where it was set aside.
+    pub fn restore_offered_backup(&mut self) -> Result<Option<LiveWorkshop>, ApiError> {
+        let backup = self
+            .recovery
+            .as_ref()
+            .and_then(|r| r.latest_backup.clone())
+            .ok_or_else(|| ApiError::new("no_backup", "there is no backup to restore"))?;
+        self.live = None;
+        // The backup is copied into the file in place (SQLite's backup API), so the
+        // store's connection sees it; the new one replaces it for clarity.
+        self.store = api::restore_backup(&self.db, &backup)?;
+        self.recovery = None;
+        self.sink.emit(AppEvent::WorkshopsChanged);
+        if let Some(first) = self.store.list_workshops()?.first() {
+            return self.open_workshop(first.id).map(Some);
+        }
+        Ok(None)
+    }
+
     pub fn list_workshops(&self) -> Result<Vec<WorkshopSummary>, ApiError> {
         api::list_workshops(&self.store)
     }
@@ -329,6 +349,30 @@ mod tests {
         assert_eq!(app.current().unwrap().unwrap().name, "Cohort A");
         assert_eq!(app.list_workshops().unwrap()[0].name, "Cohort A");
         wait_for(&sink, |e| matches!(e, AppEvent::WorkshopChanged(SessionEvent::Renamed { name, .. }) if name == "Cohort A"));
+    }
+
+    #[test]
+    fn after_a_damaged_database_the_offered_backup_brings_the_workshops_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("ripple.db");
+        {
+            let mut app = App::open(&db, Arc::new(Collected::default())).unwrap();
+            app.create_workshop("demo", Some("Cohort B")).unwrap();
+            app.backup().unwrap();
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(format!("ripple.db{suffix}")));
+        }
+        std::fs::write(&db, b"garbage, not a database").unwrap();
+        let mut app = App::open(&db, Arc::new(Collected::default())).unwrap();
+        let recovery = app.recovery().expect("the damage is reported").clone();
+        assert!(recovery.latest_backup.is_some());
+        assert_eq!(app.list_workshops().unwrap().len(), 1, "a fresh database with the demo");
+        let live = app.restore_offered_backup().unwrap().expect("a live workshop");
+        assert_eq!(live.name, "Cohort B");
+        assert_eq!(app.list_workshops().unwrap().len(), 2);
+        assert!(app.recovery().is_none());
+        assert_eq!(app.restore_offered_backup().unwrap_err().code, "no_backup");
     }
 
     #[test]

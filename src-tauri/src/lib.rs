@@ -103,6 +103,11 @@ fn recovery_notice(state: State<'_, AppState>) -> Result<Option<Recovery>, ApiEr
     state.with(|app| Ok(app.recovery().cloned()))
 }
 
+#[tauri::command]
+fn restore_backup(state: State<'_, AppState>) -> Result<Option<LiveWorkshop>, ApiError> {
+    state.with(|app| app.restore_offered_backup())
+}
+
 fn window_error(e: tauri::Error) -> ApiError {
     ApiError::new("window", e.to_string())
 }
@@ -178,6 +183,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         presenter_clock,
         set_projector,
         recovery_notice,
+        restore_backup,
         list_displays,
         open_audience,
         close_audience

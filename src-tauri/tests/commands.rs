@@ -117,4 +117,6 @@ fn a_damaged_database_is_set_aside_and_the_window_is_told_why() {
     assert!(notice["message"].as_str().unwrap().contains("damaged"), "{notice}");
     let list = invoke(&window, "list_workshops", json!({})).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1, "the app starts with a fresh database holding the demo");
+    let err = invoke(&window, "restore_backup", json!({})).unwrap_err();
+    assert_eq!(err["code"], "no_backup", "a new installation has no backup to offer: {err}");
 }

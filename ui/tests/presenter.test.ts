@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { flushSync, mount, unmount } from 'svelte';
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
 import App from '../src/App.svelte';
@@ -97,6 +97,28 @@ describe('the presenter window', () => {
     await render(tauriBackend);
     expect(opened).toEqual([{ id: 3 }]);
     expect($('h1')!.textContent).toBe(view.name);
+  });
+
+  it('says when a damaged database was set aside and restores the offered backup', async () => {
+    const notice = { damaged_path: '/d/ripple.db.damaged', message: 'Ripple could not read its database.', latest_backup: '/d/kept.db' };
+    const backend = fake({ recoveryNotice: vi.fn(async () => notice) });
+    await render(backend);
+    expect($('#recovery')!.textContent).toContain('Ripple could not read its database.');
+    ($('#restore-backup') as HTMLButtonElement).click();
+    await vi.waitFor(() => {
+      flushSync();
+      expect($('#recovery')).toBeNull();
+    });
+    expect(backend.restoreBackup).toHaveBeenCalledTimes(1);
+  });
+
+  it('offers no restore when there is no backup, and can be dismissed', async () => {
+    const notice = { damaged_path: '/d/x', message: 'No backup.', latest_backup: null };
+    await render(fake({ recoveryNotice: vi.fn(async () => notice) }));
+    expect($('#restore-backup')).toBeNull();
+    ($('#dismiss-recovery') as HTMLButtonElement).click();
+    flushSync();
+    expect($('#recovery')).toBeNull();
   });
 
   it('shows the live workshop without opening another', async () => {

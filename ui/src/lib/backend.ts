@@ -5,6 +5,7 @@ import { emitTo, listen, type UnlistenFn } from '@tauri-apps/api/event';
 import { Window, getCurrentWindow } from '@tauri-apps/api/window';
 import type { ApiError } from './bindings/ApiError';
 import type { PresenterClock } from './bindings/PresenterClock';
+import type { Recovery } from './bindings/Recovery';
 import type { SessionCommand } from './bindings/SessionCommand';
 import type { SessionEvent } from './bindings/SessionEvent';
 import type { WorkshopSummary } from './bindings/WorkshopSummary';
@@ -27,6 +28,10 @@ export interface Backend {
   currentWorkshop(): Promise<LiveWorkshop | null>;
   apply(command: SessionCommand): Promise<SessionEvent>;
   presenterClock(): Promise<PresenterClock>;
+  /** Why the database was started afresh at launch, if it had to be. */
+  recoveryNotice(): Promise<Recovery | null>;
+  /** Restores the backup offered by the recovery notice; the workshop now live. */
+  restoreBackup(): Promise<LiveWorkshop | null>;
   /** Changes what is given (null leaves it as it is); the projector's new state. */
   setProjector(change: { blank?: boolean | null; revealed?: boolean | null }): Promise<ProjectorState>;
   listDisplays(): Promise<Display[]>;
@@ -95,6 +100,8 @@ export const tauriBackend: Backend = {
   currentWorkshop: () => call<LiveWorkshop | null>('current_workshop'),
   apply: (command) => call<SessionEvent>('apply', { command }),
   presenterClock: () => call<PresenterClock>('presenter_clock'),
+  recoveryNotice: () => call<Recovery | null>('recovery_notice'),
+  restoreBackup: () => call<LiveWorkshop | null>('restore_backup'),
   setProjector: ({ blank = null, revealed = null }) => call<ProjectorState>('set_projector', { blank, revealed }),
   listDisplays: () => call<Display[]>('list_displays'),
   openAudience: (display) => call<null>('open_audience', { display }).then(() => undefined),

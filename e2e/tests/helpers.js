@@ -1,12 +1,23 @@
 // Shared by the end-to-end tests: start the real app through tauri-driver, save screenshots.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Builder, By, until } from 'selenium-webdriver';
 
 export { By, until };
 
-/** Launches the app binary in a fresh WebDriver session. */
+/** The app's database in the test's own data directory. */
+export const database = () => join(process.env.RIPPLE_E2E_DATA, 'org.ripple.workshops', 'ripple.db');
+
+/** Whether a Ripple window is on the virtual display. */
+export const rippleRunning = () => execFileSync('xwininfo', ['-root', '-tree']).toString().includes('"Ripple — presenter"');
+
+/**
+ * Launches the app binary in a fresh WebDriver session. The app of the test before may
+ * still be closing; only one Ripple runs at a time, so a launch waits for it to be gone.
+ */
 export async function launchApp() {
+  for (let i = 0; i < 40 && rippleRunning(); i++) await new Promise((r) => setTimeout(r, 250));
   const started = performance.now();
   const driver = await new Builder()
     .usingServer('http://127.0.0.1:4444/')

@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { launchApp, screenshot, clickCentre, By, until } from './helpers.js';
+import { database, launchApp, screenshot, clickCentre, By, until } from './helpers.js';
 
 const unit = (id) => By.css(`#org-map .unit[data-unit-id="${id}"]`);
 
@@ -33,13 +32,13 @@ test('the presenter window shows the demo map and selecting a unit shows who dep
   } finally {
     await driver.quit();
   }
-  assert.ok(existsSync(join(process.env.RIPPLE_E2E_DATA, 'org.ripple.workshops', 'ripple.db')), 'the database is in the app data dir');
+  assert.ok(existsSync(database()), 'the database is in the app data dir');
 });
 
 test('after closing and restarting, the app opens what the database holds', async () => {
   // While the app is closed, the command line adds a workshop to the app's own database;
   // the restarted app must show it (the most recently updated), not a fresh demo.
-  const db = join(process.env.RIPPLE_E2E_DATA, 'org.ripple.workshops', 'ripple.db');
+  const db = database();
   execFileSync(process.env.RIPPLE_CLI, ['new', '--db', db, '--from', 'demo', '--name', 'Cohort B']);
   const { driver } = await launchApp();
   try {

@@ -2,7 +2,8 @@
 // agenda with the keyboard like presentation software, blank the projector.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchApp, screenshot, waitForText, By, until } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import { database, launchApp, screenshot, waitForText, By, until } from './helpers.js';
 import { Key } from 'selenium-webdriver';
 
 const text = async (driver, css) => (await driver.findElement(By.css(css))).getText();
@@ -16,16 +17,21 @@ test('a trainer creates a workshop, opens the audience window and steps through 
     await driver.wait(until.elementLocated(By.css('#org-map .unit')), 15000);
     const presenter = await driver.getWindowHandle();
 
-    // Create a workshop from the demo in the workshops panel: it opens at once.
-    const rows = async () => (await driver.findElements(By.css('#workshops [data-workshop-id]'))).length;
+    // Create a workshop from the demo in the workshops panel: it is saved, listed first and open.
+    const saved = () => JSON.parse(execFileSync(process.env.RIPPLE_CLI, ['workshops', '--db', database(), '--json']));
+    const before = saved();
+    const rows = () => driver.findElements(By.css('#workshops [data-workshop-id]'));
     await driver.findElement(By.css('#workshops-button')).click();
-    const newButton = await driver.wait(until.elementLocated(By.css('#new-workshop')), 5000);
-    await driver.wait(async () => (await rows()) > 0, 5000, 'the list is shown');
-    const before = await rows();
-    await newButton.click();
-    await driver.wait(async () => (await driver.findElements(By.css('#workshops'))).length === 0, 5000);
+    await driver.wait(until.elementLocated(By.css('#new-workshop')), 5000).click();
+    await driver.wait(async () => (await driver.findElements(By.css('#workshops'))).length === 0, 5000, 'the panel closes');
+    const after = saved();
+    assert.equal(after.length, before.length + 1, 'the new workshop is in the database');
+    const created = after.find((w) => !before.some((b) => b.id === w.id));
     await driver.findElement(By.css('#workshops-button')).click();
-    await driver.wait(async () => (await rows()) === before + 1, 5000, 'the new workshop is listed');
+    await driver.wait(async () => (await rows()).length === after.length, 5000, 'every workshop is listed');
+    const first = (await rows())[0];
+    assert.equal(await first.getAttribute('data-workshop-id'), String(created.id));
+    assert.match(await first.getText(), /Open now/);
     await screenshot(driver, 'workshop-list');
     await press(driver, Key.ESCAPE);
     await driver.wait(async () => (await driver.findElements(By.css('#workshops'))).length === 0, 5000);

@@ -2,6 +2,7 @@
 // per window (`allow-list-workshops`, …) instead of every window getting all.
 const COMMANDS: &[&str] = &[
     "list_workshops",
+    "list_templates",
     "create_workshop",
     "rename_workshop",
     "duplicate_workshop",

@@ -152,10 +152,12 @@ pub struct Template {
     pub name: String,
 }
 
-/// Loads `"demo"` or a template map (a JSON file, or a folder with units.csv and links.csv).
+/// Loads the demo or a shipped template by id (`demo`, `hospital`, …), or a map file
+/// or folder (JSON, GraphML, or units.csv and links.csv).
 pub fn load_template(from: &str) -> Result<Template, ApiError> {
-    if from == "demo" {
-        return Ok(Template { map: crate::workshop::demo_map(), name: crate::workshop::DEMO_WORKSHOP_NAME.to_owned() });
+    if let Some(shipped) = crate::workshop::shipped_templates().into_iter().find(|t| t.id == from) {
+        let map = crate::workshop::shipped_map(&shipped.id).expect("a shipped template");
+        return Ok(Template { map, name: shipped.name });
     }
     let map = crate::mapio::load(std::path::Path::new(from)).map_err(|e| ApiError::new("invalid_map", e.to_string()))?;
     let name = if map.name.trim().is_empty() { from.to_owned() } else { map.name.clone() };

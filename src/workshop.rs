@@ -19,6 +19,45 @@ pub fn demo_map() -> OrgMap {
     serde_json::from_str(DEMO_MAP_JSON).expect("the embedded demo map is valid JSON")
 }
 
+/// The organisations a trainer can start from besides the demo, shipped in
+/// `assets/templates/` and embedded in the binary: (id, JSON map).
+const TEMPLATES: &[(&str, &str)] = &[
+    ("hospital", include_str!("../assets/templates/hospital.json")),
+    ("training-company", include_str!("../assets/templates/training-company.json")),
+];
+
+/// A map a new workshop can start from.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct TemplateInfo {
+    /// What `--from` and the new-workshop picker take: `demo` or a template's id.
+    pub id: String,
+    pub name: String,
+    pub units: u32,
+    pub links: u32,
+}
+
+/// The shipped map called `id` (`demo` or a template's id); the embedded files are
+/// checked by a test, so parsing cannot fail at run time.
+pub fn shipped_map(id: &str) -> Option<OrgMap> {
+    if id == "demo" {
+        return Some(demo_map());
+    }
+    TEMPLATES.iter().find(|(t, _)| *t == id).map(|(_, json)| serde_json::from_str(json).expect("an embedded template is valid JSON"))
+}
+
+/// The demo and every shipped template, in the order the picker shows them.
+pub fn shipped_templates() -> Vec<TemplateInfo> {
+    std::iter::once("demo")
+        .chain(TEMPLATES.iter().map(|(id, _)| *id))
+        .map(|id| {
+            let map = shipped_map(id).expect("a shipped id");
+            let name = if id == "demo" { DEMO_WORKSHOP_NAME.to_owned() } else { map.name.clone() };
+            TemplateInfo { id: id.to_owned(), name, units: map.units.len() as u32, links: map.links.len() as u32 }
+        })
+        .collect()
+}
+
 /// Longest workshop name, in characters: it has to fit a list and a window title.
 pub const MAX_NAME_CHARS: usize = 120;
 
@@ -83,6 +122,20 @@ mod tests {
         let long = copy_name(&"x".repeat(MAX_NAME_CHARS));
         assert_eq!(validate_name(&long), Ok(long.as_str()));
         assert!(long.ends_with(" (copy)"));
+    }
+
+    #[test]
+    fn every_shipped_template_is_a_valid_map_with_external_customers() {
+        let templates = shipped_templates();
+        assert_eq!(templates[0].id, "demo");
+        assert!(templates.len() >= 3);
+        for t in &templates {
+            let map = shipped_map(&t.id).unwrap();
+            map.validate().unwrap_or_else(|e| panic!("template {}: {e}", t.id));
+            assert!(map.units.iter().any(|u| u.kind == UnitKind::External), "{} has no external customers", t.id);
+            assert!(!t.name.trim().is_empty());
+        }
+        assert!(shipped_map("no-such-template").is_none());
     }
 
     #[test]

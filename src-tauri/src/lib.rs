@@ -11,7 +11,7 @@ use ripple::api::Recovery;
 use ripple::app::{self, App, AppEvent, Display, EventSink, LiveWorkshop, ProjectorState};
 use ripple::error::ApiError;
 use ripple::session::{SessionCommand, SessionEvent};
-use ripple::workshop::{WorkshopId, WorkshopSummary};
+use ripple::workshop::{TemplateInfo, WorkshopId, WorkshopSummary};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
 
 /// How often the database is backed up while the app runs.
@@ -51,6 +51,11 @@ pub fn manage_state<R: Runtime>(handle: &AppHandle<R>, db: &Path) {
 #[tauri::command]
 fn list_workshops(state: State<'_, AppState>) -> Result<Vec<WorkshopSummary>, ApiError> {
     state.with(|app| app.list_workshops())
+}
+
+#[tauri::command]
+fn list_templates() -> Vec<TemplateInfo> {
+    ripple::workshop::shipped_templates()
 }
 
 #[tauri::command]
@@ -173,6 +178,7 @@ fn close_audience<R: Runtime>(handle: AppHandle<R>) -> Result<(), ApiError> {
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
         list_workshops,
+        list_templates,
         create_workshop,
         rename_workshop,
         duplicate_workshop,

@@ -63,6 +63,12 @@ fn the_agenda_is_stepped_through_and_the_clock_follows() {
 fn workshops_are_created_renamed_duplicated_and_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, window) = app_with_db(&dir.path().join("ripple.db"));
+    let templates = invoke(&window, "list_templates", json!({})).unwrap();
+    assert!(templates.as_array().unwrap().iter().any(|t| t["id"] == "hospital"), "{templates}");
+    let hospital = invoke(&window, "create_workshop", json!({ "from": "hospital", "name": null })).unwrap();
+    let opened = invoke(&window, "open_workshop", json!({ "id": hospital })).unwrap();
+    assert_eq!(opened["name"], "General hospital");
+    assert!(opened["map"]["units"].as_array().unwrap().iter().any(|u| u["id"] == "patients"));
     let id = invoke(&window, "create_workshop", json!({ "from": "demo", "name": "Cohort B" })).unwrap();
     invoke(&window, "rename_workshop", json!({ "id": id, "name": "Cohort C" })).unwrap();
     let copy = invoke(&window, "duplicate_workshop", json!({ "id": id, "name": null })).unwrap();
@@ -74,7 +80,7 @@ fn workshops_are_created_renamed_duplicated_and_deleted() {
         .iter()
         .map(|w| w["name"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names.len(), 3, "the demo, the hospital and the copy: {names:?}");
     assert!(!names.contains(&"Cohort C".to_owned()));
     let opened = invoke(&window, "open_workshop", json!({ "id": copy })).unwrap();
     assert!(opened["name"].as_str().unwrap().contains("Cohort C"), "{opened}");

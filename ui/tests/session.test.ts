@@ -68,6 +68,19 @@ describe('the workshops panel', () => {
     expect(backend.openWorkshop).toHaveBeenCalledWith(99);
   });
 
+  it('creates a workshop from a shipped template picked in the list', async () => {
+    const backend = withList();
+    await render(backend);
+    await click('#workshops-button');
+    const picker = $('#new-from') as HTMLSelectElement;
+    expect([...picker.options].map((o) => o.value)).toEqual(['demo', 'hospital']);
+    expect(picker.labels?.[0]?.textContent).toContain('Start a new workshop from');
+    picker.options[1].selected = true;
+    picker.dispatchEvent(new Event('change', { bubbles: true }));
+    await click('#new-workshop');
+    expect(backend.createWorkshop).toHaveBeenCalledWith('hospital', null);
+  });
+
   it('renames inline and duplicates', async () => {
     const backend = withList();
     await render(backend);

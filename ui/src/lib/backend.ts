@@ -8,6 +8,7 @@ import type { PresenterClock } from './bindings/PresenterClock';
 import type { Recovery } from './bindings/Recovery';
 import type { SessionCommand } from './bindings/SessionCommand';
 import type { SessionEvent } from './bindings/SessionEvent';
+import type { TemplateInfo } from './bindings/TemplateInfo';
 import type { WorkshopSummary } from './bindings/WorkshopSummary';
 import type { Display, LiveWorkshop, ProjectorState } from './live';
 
@@ -18,6 +19,8 @@ export type AudienceKey = { key: string; ctrlKey?: boolean; metaKey?: boolean; a
 
 export interface Backend {
   listWorkshops(): Promise<WorkshopSummary[]>;
+  /** What a new workshop can start from: the demo and the shipped templates. */
+  listTemplates(): Promise<TemplateInfo[]>;
   /** A new workshop from `from` ("demo" or a template); its id. */
   createWorkshop(from: string, name: string | null): Promise<number>;
   renameWorkshop(id: number, name: string): Promise<void>;
@@ -92,6 +95,7 @@ const on = <T>(event: string, handler: (payload: T) => void) =>
 
 export const tauriBackend: Backend = {
   listWorkshops: () => call<WorkshopSummary[]>('list_workshops'),
+  listTemplates: () => call<TemplateInfo[]>('list_templates'),
   createWorkshop: (from, name) => call<number>('create_workshop', { from, name }),
   renameWorkshop: (id, name) => call<null>('rename_workshop', { id, name }).then(() => undefined),
   duplicateWorkshop: (id, name) => call<number>('duplicate_workshop', { id, name }),

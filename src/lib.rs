@@ -7,6 +7,7 @@ pub mod app;
 pub mod error;
 pub mod layout;
 pub mod org;
+pub mod participants;
 pub mod session;
 pub mod store;
 pub mod workshop;

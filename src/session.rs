@@ -6,7 +6,7 @@
 //! [`SessionEvent`] goes to every subscriber and, last, the acknowledgement to the
 //! caller. A command that fails changes nothing and is answered with an error.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::thread::JoinHandle;
 
@@ -16,7 +16,10 @@ use ts_rs::TS;
 use crate::agenda::{Activity, ActivityDraft, ActivityId, Agenda};
 use crate::error::ApiError;
 use crate::org::{OrgMap, ServiceLink, Unit};
-use crate::store::Store;
+use crate::participants::{
+    self, live_results, Answer, LiveResults, Participant, ParticipantId, Receipt, Round, RoundStates,
+};
+use crate::store::{Store, StoreError};
 use crate::workshop::WorkshopId;
 
 /// How many of the trainer's edits can be undone.
@@ -47,6 +50,25 @@ pub enum SessionCommand {
     GoToActivity { id: ActivityId },
     /// Takes back the last edit to the map or the agenda (not renames, not navigation).
     Undo,
+    /// A participant joins with the session code, a name (`None`: anonymously) and
+    /// their unit. The acknowledgement alone carries their token.
+    Join {
+        code: String,
+        name: Option<String>,
+        unit: String,
+        #[serde(default)]
+        manager: bool,
+    },
+    /// A participant's answer. `submission` is the client's id for it: a re-send is
+    /// stored once and acknowledged with the same receipt; a newer answer to the same
+    /// question replaces the older one while the round is open.
+    Submit { token: String, submission: String, answer: Answer },
+    /// The trainer opens a round for answers.
+    OpenRound { round: Round },
+    /// The trainer closes a round: answers to it are refused (`round_closed`).
+    CloseRound { round: Round },
+    /// The trainer deletes every answer of a round (it stays open or closed).
+    ResetRound { round: Round },
 }
 
 /// What changed, sent to every subscriber once committed; also the acknowledgement.
@@ -70,14 +92,70 @@ pub enum SessionEvent {
         seq: u64,
         agenda: Agenda,
     },
+    /// Someone joined. `token` is only in the joiner's own acknowledgement, never in
+    /// what subscribers hear.
+    ParticipantJoined {
+        #[ts(type = "number")]
+        seq: u64,
+        participant: Participant,
+        attendees: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        token: Option<String>,
+    },
+    /// An answer was stored. A re-sent submission is acknowledged with its original
+    /// `receipt` (and the current `seq` and results) without any change or broadcast.
+    AnswersChanged {
+        #[ts(type = "number")]
+        seq: u64,
+        receipt: Receipt,
+        results: LiveResults,
+    },
+    /// A round was opened, closed or reset.
+    RoundChanged {
+        #[ts(type = "number")]
+        seq: u64,
+        rounds: RoundStates,
+        results: LiveResults,
+    },
 }
 
 impl SessionEvent {
     pub fn seq(&self) -> u64 {
         match self {
-            SessionEvent::Renamed { seq, .. } | SessionEvent::MapChanged { seq, .. } | SessionEvent::AgendaChanged { seq, .. } => *seq,
+            SessionEvent::Renamed { seq, .. }
+            | SessionEvent::MapChanged { seq, .. }
+            | SessionEvent::AgendaChanged { seq, .. }
+            | SessionEvent::ParticipantJoined { seq, .. }
+            | SessionEvent::AnswersChanged { seq, .. }
+            | SessionEvent::RoundChanged { seq, .. } => *seq,
         }
     }
+
+    /// The event as subscribers hear it: without a joiner's token.
+    pub fn public(&self) -> SessionEvent {
+        match self {
+            SessionEvent::ParticipantJoined { seq, participant, attendees, .. } => SessionEvent::ParticipantJoined {
+                seq: *seq,
+                participant: participant.clone(),
+                attendees: *attendees,
+                token: None,
+            },
+            other => other.clone(),
+        }
+    }
+}
+
+/// The room of a live workshop as the trainer's windows show it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct Participation {
+    /// The session code participants join with.
+    pub code: String,
+    pub rounds: RoundStates,
+    pub results: LiveResults,
+    #[ts(type = "number")]
+    pub seq: u64,
 }
 
 /// Everything a window needs to draw the workshop, as of change `seq`.
@@ -96,6 +174,7 @@ pub struct WorkshopState {
 enum Message {
     Apply(SessionCommand, Sender<Result<SessionEvent, ApiError>>),
     Subscribe(Sender<SessionEvent>, Sender<WorkshopState>),
+    Participation(Sender<Participation>),
     Stop,
 }
 
@@ -133,6 +212,13 @@ impl SessionHandle {
     pub fn state(&self) -> Result<WorkshopState, ApiError> {
         self.subscribe_with_state().map(|(state, _)| state)
     }
+
+    /// The session code, the rounds and the live results now.
+    pub fn participation(&self) -> Result<Participation, ApiError> {
+        let (tx, rx) = channel();
+        self.tx.send(Message::Participation(tx)).map_err(|_| closed())?;
+        rx.recv().map_err(|_| closed())
+    }
 }
 
 /// The running session; dropping it stops the thread after the command in hand.
@@ -161,8 +247,24 @@ impl WorkshopSession {
             seq: 0,
         };
         let next_activity_id = state.agenda.activities.iter().map(|a| a.id).max().unwrap_or(0) + 1;
-        let mut owner =
-            Owner { store, state, undo: VecDeque::new(), subscribers: Vec::new(), next_activity_id, clock: Box::new(clock) };
+        let mut store = store;
+        let room = store.load_room(id, || participants::new_code().map_err(|e| StoreError::Io(e.message)))?;
+        let room = Room {
+            code: room.code,
+            rounds: room.rounds,
+            tokens: room.participants.iter().map(|(p, hash)| (hash.clone(), p.id)).collect(),
+            participants: room.participants.into_iter().map(|(p, _)| p).collect(),
+            answers: room.answers.into_iter().map(|(p, a)| ((p, a.question()), a)).collect(),
+        };
+        let mut owner = Owner {
+            store,
+            state,
+            undo: VecDeque::new(),
+            subscribers: Vec::new(),
+            next_activity_id,
+            clock: Box::new(clock),
+            room,
+        };
         let (tx, rx) = channel();
         let thread = std::thread::Builder::new()
             .name(format!("workshop-{id}"))
@@ -185,6 +287,10 @@ impl WorkshopSession {
 
     pub fn state(&self) -> Result<WorkshopState, ApiError> {
         self.handle.state()
+    }
+
+    pub fn participation(&self) -> Result<Participation, ApiError> {
+        self.handle.participation()
     }
 }
 
@@ -215,6 +321,32 @@ struct Owner {
     subscribers: Vec<Sender<SessionEvent>>,
     next_activity_id: ActivityId,
     clock: Box<dyn Fn() -> i64 + Send>,
+    room: Room,
+}
+
+/// The participants' side of the workshop, as committed.
+struct Room {
+    code: String,
+    rounds: RoundStates,
+    /// In the order they joined.
+    participants: Vec<Participant>,
+    /// Token hash → participant.
+    tokens: HashMap<String, ParticipantId>,
+    /// Current answers by participant and question.
+    answers: BTreeMap<(ParticipantId, String), Answer>,
+}
+
+impl Room {
+    fn results(&self, map: &OrgMap) -> LiveResults {
+        live_results(map, &self.participants, self.answers.iter().map(|((p, _), a)| (*p, a)))
+    }
+}
+
+/// What the trainer does to a round.
+enum RoundOp {
+    Open,
+    Close,
+    Reset,
 }
 
 /// A change worked out in memory, not yet committed.
@@ -222,6 +354,11 @@ enum Change {
     Rename(String),
     Map(OrgMap, UndoStep),
     Agenda(Agenda, UndoStep),
+    Join { token: String, name: Option<String>, unit: String, manager: bool },
+    Answer(Answer, Receipt),
+    /// A submission stored before: acknowledged again, nothing changes.
+    Resent(Receipt),
+    Round(Round, RoundOp),
 }
 
 /// What a committed change does to the undo stack.
@@ -249,10 +386,22 @@ impl Owner {
                     let outcome = self.apply(command);
                     // Broadcast before the acknowledgement: once a caller hears back,
                     // every window already has the event queued.
-                    if let Ok(event) = &outcome {
-                        self.subscribers.retain(|s| s.send(event.clone()).is_ok());
-                    }
+                    let outcome = outcome.map(|(event, changed)| {
+                        if changed {
+                            let public = event.public();
+                            self.subscribers.retain(|s| s.send(public.clone()).is_ok());
+                        }
+                        event
+                    });
                     let _ = reply.send(outcome);
+                }
+                Message::Participation(reply) => {
+                    let _ = reply.send(Participation {
+                        code: self.room.code.clone(),
+                        rounds: self.room.rounds,
+                        results: self.room.results(&self.state.map),
+                        seq: self.state.seq,
+                    });
                 }
                 Message::Subscribe(events, state) => {
                     if state.send(self.state.clone()).is_ok() {
@@ -264,7 +413,8 @@ impl Owner {
         }
     }
 
-    fn apply(&mut self, command: SessionCommand) -> Result<SessionEvent, ApiError> {
+    /// The event, and whether anything changed (a re-sent answer changes nothing).
+    fn apply(&mut self, command: SessionCommand) -> Result<(SessionEvent, bool), ApiError> {
         let change = self.plan(command)?;
         let id = self.state.id;
         let seq = self.state.seq + 1;
@@ -287,9 +437,45 @@ impl Owner {
                 self.remember(undo);
                 SessionEvent::AgendaChanged { seq, agenda: self.state.agenda.clone() }
             }
+            Change::Join { token, name, unit, manager } => {
+                let hash = participants::token_hash(&token);
+                let pid = self.store.insert_participant(id, &hash, name.as_deref(), &unit, manager, (self.clock)())?;
+                let participant = Participant { id: pid, name, unit, manager };
+                self.room.tokens.insert(hash, pid);
+                self.room.participants.push(participant.clone());
+                SessionEvent::ParticipantJoined {
+                    seq,
+                    participant,
+                    attendees: self.room.participants.len() as u32,
+                    token: Some(token),
+                }
+            }
+            Change::Answer(answer, receipt) => {
+                self.store.save_answer(id, &answer, &receipt, (self.clock)())?;
+                self.room.answers.insert((receipt.participant, receipt.question.clone()), answer);
+                SessionEvent::AnswersChanged { seq, receipt, results: self.room.results(&self.state.map) }
+            }
+            Change::Resent(receipt) => {
+                let results = self.room.results(&self.state.map);
+                return Ok((SessionEvent::AnswersChanged { seq: self.state.seq, receipt, results }, false));
+            }
+            Change::Round(round, op) => {
+                match op {
+                    RoundOp::Open | RoundOp::Close => {
+                        let open = matches!(op, RoundOp::Open);
+                        self.store.set_round(id, round, open)?;
+                        self.room.rounds.set(round, open);
+                    }
+                    RoundOp::Reset => {
+                        self.store.reset_round(id, round)?;
+                        self.room.answers.retain(|_, a| a.round() != round);
+                    }
+                }
+                SessionEvent::RoundChanged { seq, rounds: self.room.rounds, results: self.room.results(&self.state.map) }
+            }
         };
         self.state.seq = seq;
-        Ok(event)
+        Ok((event, true))
     }
 
     fn remember(&mut self, step: UndoStep) {
@@ -416,6 +602,35 @@ impl Owner {
                 let entry = self.undo.back().ok_or_else(|| ApiError::new("nothing_to_undo", "there is no edit to undo"))?;
                 self.restore(entry)
             }
+            Join { code, name, unit, manager } => {
+                if participants::normalize_code(&code) != self.room.code {
+                    return Err(ApiError::new("bad_code", "this session code does not open the workshop; check the code on the screen"));
+                }
+                let (name, unit) = participants::validate_join(&self.state.map, name.as_deref(), &unit)?;
+                Change::Join { token: participants::new_token()?, name, unit, manager }
+            }
+            Submit { token, submission, answer } => {
+                let participant = self
+                    .room
+                    .tokens
+                    .get(&participants::token_hash(&token))
+                    .and_then(|id| self.room.participants.iter().find(|p| p.id == *id))
+                    .ok_or_else(|| ApiError::new("bad_token", "this participant is not known here; join the workshop again"))?;
+                participants::validate_submission_id(&submission)?;
+                if let Some(receipt) = self.store.find_receipt(participant.id, &submission)? {
+                    return Ok(Change::Resent(receipt));
+                }
+                let round = answer.round();
+                if !self.room.rounds.is_open(round) {
+                    return Err(ApiError::new("round_closed", format!("the {} round is closed; answers can no longer change", round_label(round))));
+                }
+                let answer = answer.validate(&self.state.map, participant)?;
+                let receipt = Receipt { submission, participant: participant.id, question: answer.question() };
+                Change::Answer(answer, receipt)
+            }
+            OpenRound { round } => Change::Round(round, RoundOp::Open),
+            CloseRound { round } => Change::Round(round, RoundOp::Close),
+            ResetRound { round } => Change::Round(round, RoundOp::Reset),
         })
     }
 
@@ -437,6 +652,13 @@ impl Owner {
                 Change::Agenda(Agenda { activities, current }, UndoStep::Pop)
             }
         }
+    }
+}
+
+fn round_label(round: Round) -> &'static str {
+    match round {
+        Round::SelfAssessment => "self-assessment",
+        Round::Thanks => "thanks",
     }
 }
 

@@ -92,6 +92,58 @@ fn an_upgraded_version_1_workshop_runs_in_a_session_and_reopens() {
     assert!(store.load_map(id).unwrap().unit("households").is_none());
 }
 
+const ACTIVITIES: &str = "SELECT * FROM activity ORDER BY workshop_id, position";
+
+#[test]
+fn a_version_2_database_upgrades_to_the_current_schema_with_its_data_intact() {
+    let (_dir, db) = copy_of(2);
+    let before = (rows(&db, WORKSHOPS), rows(&db, UNITS), rows(&db, LINKS), rows(&db, ACTIVITIES));
+    assert!(before.1.len() > 10 && before.3.len() >= 6, "the fixture holds a real map and agenda");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    store.integrity_check().unwrap();
+    assert_eq!((rows(&db, WORKSHOPS), rows(&db, UNITS), rows(&db, LINKS), rows(&db, ACTIVITIES)), before);
+    assert_eq!(store.load_agenda(1).unwrap().current, Some(2), "the running activity is kept");
+    let fk_problems = rows(&db, "PRAGMA foreign_key_check");
+    assert!(fk_problems.is_empty(), "{fk_problems:?}");
+}
+
+#[test]
+fn an_upgraded_version_2_workshop_takes_participants() {
+    let (_dir, db) = copy_of(2);
+    let store = Store::open(&db).unwrap();
+    let session = WorkshopSession::start(store, 1).unwrap();
+    let code = session.participation().unwrap().code;
+    let joined = session.apply(SessionCommand::Join { code, name: Some("Ada".into()), unit: "finance".into(), manager: false });
+    assert!(joined.is_ok(), "{joined:?}");
+    assert_eq!(session.participation().unwrap().results.attendees, 1);
+}
+
+/// Writes `tests/fixtures/schema-v2.db`: the version-1 fixture upgraded with the
+/// version-2 migration exactly as it shipped, and the first workshop under way
+/// (`cargo test --test migrations_upgrade -- --ignored`). Run it once; the file is
+/// committed and must not change afterwards.
+#[test]
+#[ignore]
+fn regenerate_the_schema_v2_fixture() {
+    let path = fixture(2);
+    let _ = std::fs::remove_file(&path);
+    std::fs::copy(fixture(1), &path).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/0002_agenda.sql")).unwrap();
+    conn.pragma_update(None, "user_version", 2).unwrap();
+    conn.execute_batch(
+        "UPDATE activity SET started_at = 1767603600000, finished_at = 1767604200000 WHERE workshop_id = 1 AND id = 1;
+         UPDATE activity SET started_at = 1767604200000 WHERE workshop_id = 1 AND id = 2;
+         UPDATE workshop SET current_activity = 2, updated_at = '2026-01-05T09:10:00Z' WHERE id = 1;
+         INSERT INTO activity (workshop_id, id, position, kind, title, planned_minutes, notes)
+         VALUES (2, 7, 6, 'custom', 'Coffee <break>', 10, 'Tea too.');
+         VACUUM;",
+    )
+    .unwrap();
+}
+
 /// Writes `tests/fixtures/schema-v1.db` with the version-1 migration exactly as it
 /// shipped: `cargo test --test migrations_upgrade -- --ignored`. Run it once; the file
 /// is committed and must not change afterwards.

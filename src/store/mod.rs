@@ -13,10 +13,16 @@ use crate::org::{OrgMap, ServiceLink, Unit, UnitKind, MAP_FORMAT_VERSION};
 use crate::workshop::{WorkshopId, WorkshopSummary};
 
 mod backup;
+mod participants;
+pub use participants::StoredRoom;
 pub use backup::{backups_dir, keep_backup, latest_backup, list_backups, move_aside, restore_backup, stamp, BACKUPS_KEPT};
 
 /// Every schema version in order; the schema version of a file is how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql"), include_str!("migrations/0002_agenda.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_init.sql"),
+    include_str!("migrations/0002_agenda.sql"),
+    include_str!("migrations/0003_participants.sql"),
+];
 
 /// `updated_at` as SQLite writes it, to the second.
 const NOW_SQL: &str = "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";

@@ -109,14 +109,14 @@ pub enum SessionEvent {
         #[ts(type = "number")]
         seq: u64,
         receipt: Receipt,
-        results: LiveResults,
+        results: Box<LiveResults>,
     },
     /// A round was opened, closed or reset.
     RoundChanged {
         #[ts(type = "number")]
         seq: u64,
         rounds: RoundStates,
-        results: LiveResults,
+        results: Box<LiveResults>,
     },
 }
 
@@ -453,10 +453,10 @@ impl Owner {
             Change::Answer(answer, receipt) => {
                 self.store.save_answer(id, &answer, &receipt, (self.clock)())?;
                 self.room.answers.insert((receipt.participant, receipt.question.clone()), answer);
-                SessionEvent::AnswersChanged { seq, receipt, results: self.room.results(&self.state.map) }
+                SessionEvent::AnswersChanged { seq, receipt, results: Box::new(self.room.results(&self.state.map)) }
             }
             Change::Resent(receipt) => {
-                let results = self.room.results(&self.state.map);
+                let results = Box::new(self.room.results(&self.state.map));
                 return Ok((SessionEvent::AnswersChanged { seq: self.state.seq, receipt, results }, false));
             }
             Change::Round(round, op) => {
@@ -471,7 +471,7 @@ impl Owner {
                         self.room.answers.retain(|_, a| a.round() != round);
                     }
                 }
-                SessionEvent::RoundChanged { seq, rounds: self.room.rounds, results: self.room.results(&self.state.map) }
+                SessionEvent::RoundChanged { seq, rounds: self.room.rounds, results: Box::new(self.room.results(&self.state.map)) }
             }
         };
         self.state.seq = seq;

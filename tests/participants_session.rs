@@ -195,7 +195,7 @@ fn oversized_or_out_of_range_answers_are_refused_naming_the_field_and_change_not
         let e = f.submit(&token, &format!("{ID2}-{i}"), answer).unwrap_err();
         assert_eq!((e.code.as_str(), e.message.as_str()), (code, message));
     }
-    let many: Vec<(&str, u8, &str)> = std::iter::repeat(("it", 5, "x")).take(21).collect();
+    let many: Vec<(&str, u8, &str)> = std::iter::repeat_n(("it", 5, "x"), 21).collect();
     let e = f.submit(&token, ID3, customers(&many)).unwrap_err();
     assert_eq!(e.message, "customers: at most 20 internal customers (got 21)");
     let e = f.submit(&token, "bad id!", thanks("it", "x")).unwrap_err();
@@ -366,7 +366,7 @@ fn every_stored_answer_updates_the_live_results_everyone_hears() {
     let finance = results.units.iter().find(|u| u.unit == "finance").unwrap();
     assert_eq!((finance.self_average, finance.received_average), (Some(4.0), Some(8.0)));
     assert_eq!(results.edges[0].provider, "finance");
-    assert_eq!(results, &f.session.participation().unwrap().results);
+    assert_eq!(**results, f.session.participation().unwrap().results);
 }
 
 #[test]

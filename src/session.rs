@@ -171,10 +171,21 @@ pub struct WorkshopState {
     pub seq: u64,
 }
 
+/// What a participant's phone needs to resume: who they are, which rounds are open,
+/// and their answers as stored (in question order).
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ParticipantView {
+    pub participant: Participant,
+    pub rounds: RoundStates,
+    pub answers: Vec<Answer>,
+}
+
 enum Message {
     Apply(SessionCommand, Sender<Result<SessionEvent, ApiError>>),
     Subscribe(Sender<SessionEvent>, Sender<WorkshopState>),
     Participation(Sender<Participation>),
+    Me(String, Sender<Result<ParticipantView, ApiError>>),
     Stop,
 }
 
@@ -218,6 +229,13 @@ impl SessionHandle {
         let (tx, rx) = channel();
         self.tx.send(Message::Participation(tx)).map_err(|_| closed())?;
         rx.recv().map_err(|_| closed())
+    }
+
+    /// The participant holding `token`, with their answers (`bad_token` if there is none).
+    pub fn participant(&self, token: &str) -> Result<ParticipantView, ApiError> {
+        let (tx, rx) = channel();
+        self.tx.send(Message::Me(token.to_owned(), tx)).map_err(|_| closed())?;
+        rx.recv().map_err(|_| closed())?
     }
 }
 
@@ -292,6 +310,10 @@ impl WorkshopSession {
     pub fn participation(&self) -> Result<Participation, ApiError> {
         self.handle.participation()
     }
+
+    pub fn participant(&self, token: &str) -> Result<ParticipantView, ApiError> {
+        self.handle.participant(token)
+    }
 }
 
 impl Drop for WorkshopSession {
@@ -337,6 +359,14 @@ struct Room {
 }
 
 impl Room {
+    /// The participant holding `token`; anything else is `bad_token`.
+    fn participant(&self, token: &str) -> Result<&Participant, ApiError> {
+        self.tokens
+            .get(&participants::token_hash(token))
+            .and_then(|id| self.participants.iter().find(|p| p.id == *id))
+            .ok_or_else(|| ApiError::new("bad_token", "this participant is not known here; join the workshop again"))
+    }
+
     fn results(&self, map: &OrgMap) -> LiveResults {
         live_results(map, &self.participants, self.answers.iter().map(|((p, _), a)| (*p, a)))
     }
@@ -402,6 +432,20 @@ impl Owner {
                         results: self.room.results(&self.state.map),
                         seq: self.state.seq,
                     });
+                }
+                Message::Me(token, reply) => {
+                    let view = self.room.participant(&token).map(|p| ParticipantView {
+                        participant: p.clone(),
+                        rounds: self.room.rounds,
+                        answers: self
+                            .room
+                            .answers
+                            .range((p.id, String::new())..)
+                            .take_while(|((id, _), _)| *id == p.id)
+                            .map(|(_, a)| a.clone())
+                            .collect(),
+                    });
+                    let _ = reply.send(view);
                 }
                 Message::Subscribe(events, state) => {
                     if state.send(self.state.clone()).is_ok() {
@@ -610,12 +654,7 @@ impl Owner {
                 Change::Join { token: participants::new_token()?, name, unit, manager }
             }
             Submit { token, submission, answer } => {
-                let participant = self
-                    .room
-                    .tokens
-                    .get(&participants::token_hash(&token))
-                    .and_then(|id| self.room.participants.iter().find(|p| p.id == *id))
-                    .ok_or_else(|| ApiError::new("bad_token", "this participant is not known here; join the workshop again"))?;
+                let participant = self.room.participant(&token)?;
                 participants::validate_submission_id(&submission)?;
                 if let Some(receipt) = self.store.find_receipt(participant.id, &submission)? {
                     return Ok(Change::Resent(receipt));

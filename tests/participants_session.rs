@@ -430,3 +430,18 @@ fn deleting_the_workshop_deletes_its_participants_and_answers() {
         assert_eq!(n, 0, "{table}");
     }
 }
+
+#[test]
+fn a_participant_resumes_with_their_token_and_sees_their_own_answers_only() {
+    let f = live();
+    let a = f.join(Some("Ada"), "finance", false);
+    let b = f.join(Some("Bo"), "it", false);
+    f.receipt(&a, ID1, thanks("it", "Thanks, IT"));
+    f.receipt(&a, ID2, customers(&[("it", 7, "Laptops")]));
+    f.receipt(&b, ID1, thanks("finance", "Thanks, Finance"));
+    let me = f.session.participant(&a).unwrap();
+    assert_eq!(me.participant.name.as_deref(), Some("Ada"));
+    assert!(me.rounds.self_assessment && me.rounds.thanks);
+    assert_eq!(me.answers, [customers(&[("it", 7, "Laptops")]), thanks("it", "Thanks, IT")]);
+    assert_eq!(f.session.participant("forged").unwrap_err().code, "bad_token");
+}

@@ -17,7 +17,7 @@ use crate::agenda::{Activity, ActivityDraft, ActivityId, Agenda};
 use crate::error::ApiError;
 use crate::org::{OrgMap, ServiceLink, Unit};
 use crate::participants::{
-    self, live_results, Answer, LiveResults, Participant, ParticipantId, Receipt, Round, RoundStates,
+    self, Answer, LiveResults, Participant, ParticipantId, Receipt, Round, RoundStates, Tally,
 };
 use crate::store::{Store, StoreError};
 use crate::workshop::WorkshopId;
@@ -267,13 +267,19 @@ impl WorkshopSession {
         let next_activity_id = state.agenda.activities.iter().map(|a| a.id).max().unwrap_or(0) + 1;
         let mut store = store;
         let room = store.load_room(id, || participants::new_code().map_err(|e| StoreError::Io(e.message)))?;
-        let room = Room {
+        let stored_answers = room.answers;
+        let mut room = Room {
             code: room.code,
             rounds: room.rounds,
             tokens: room.participants.iter().map(|(p, hash)| (hash.clone(), p.id)).collect(),
             participants: room.participants.into_iter().map(|(p, _)| p).collect(),
-            answers: room.answers.into_iter().map(|(p, a)| ((p, a.question()), a)).collect(),
+            answers: BTreeMap::new(),
+            tally: Tally::default(),
         };
+        room.tally.set_attendees(room.participants.len() as u32);
+        for (participant, answer) in stored_answers {
+            room.store_answer(participant, answer);
+        }
         let mut owner = Owner {
             store,
             state,
@@ -356,6 +362,8 @@ struct Room {
     tokens: HashMap<String, ParticipantId>,
     /// Current answers by participant and question.
     answers: BTreeMap<(ParticipantId, String), Answer>,
+    /// The live results of `answers`, kept up to date answer by answer.
+    tally: Tally,
 }
 
 impl Room {
@@ -367,8 +375,41 @@ impl Room {
             .ok_or_else(|| ApiError::new("bad_token", "this participant is not known here; join the workshop again"))
     }
 
-    fn results(&self, map: &OrgMap) -> LiveResults {
-        live_results(map, &self.participants, self.answers.iter().map(|((p, _), a)| (*p, a)))
+    fn results(&self) -> LiveResults {
+        self.tally.results()
+    }
+
+    fn unit_of(&self, participant: ParticipantId) -> String {
+        self.participants.iter().find(|p| p.id == participant).map(|p| p.unit.clone()).unwrap_or_default()
+    }
+
+    fn join(&mut self, participant: Participant, token_hash: String) {
+        self.tokens.insert(token_hash, participant.id);
+        self.participants.push(participant);
+        self.tally.set_attendees(self.participants.len() as u32);
+    }
+
+    /// Keeps a committed answer, replacing the participant's earlier one to the same question.
+    fn store_answer(&mut self, participant: ParticipantId, answer: Answer) {
+        let unit = self.unit_of(participant);
+        let key = (participant, answer.question());
+        // The old answer's share goes first: both share keys (a thanks note, a spelling).
+        if let Some(old) = self.answers.remove(&key) {
+            self.tally.remove(participant, &unit, &old);
+        }
+        self.tally.add(participant, &unit, &answer);
+        self.answers.insert(key, answer);
+    }
+
+    /// Forgets every answer of a committed reset.
+    fn reset(&mut self, round: Round) {
+        let gone: Vec<(ParticipantId, String)> = self.answers.iter().filter(|(_, a)| a.round() == round).map(|(k, _)| k.clone()).collect();
+        for key in gone {
+            if let Some(answer) = self.answers.remove(&key) {
+                let unit = self.unit_of(key.0);
+                self.tally.remove(key.0, &unit, &answer);
+            }
+        }
     }
 }
 
@@ -429,7 +470,7 @@ impl Owner {
                     let _ = reply.send(Participation {
                         code: self.room.code.clone(),
                         rounds: self.room.rounds,
-                        results: self.room.results(&self.state.map),
+                        results: self.room.results(),
                         seq: self.state.seq,
                     });
                 }
@@ -485,8 +526,7 @@ impl Owner {
                 let hash = participants::token_hash(&token);
                 let pid = self.store.insert_participant(id, &hash, name.as_deref(), &unit, manager, (self.clock)())?;
                 let participant = Participant { id: pid, name, unit, manager };
-                self.room.tokens.insert(hash, pid);
-                self.room.participants.push(participant.clone());
+                self.room.join(participant.clone(), hash);
                 SessionEvent::ParticipantJoined {
                     seq,
                     participant,
@@ -496,11 +536,11 @@ impl Owner {
             }
             Change::Answer(answer, receipt) => {
                 self.store.save_answer(id, &answer, &receipt, (self.clock)())?;
-                self.room.answers.insert((receipt.participant, receipt.question.clone()), answer);
-                SessionEvent::AnswersChanged { seq, receipt, results: Box::new(self.room.results(&self.state.map)) }
+                self.room.store_answer(receipt.participant, answer);
+                SessionEvent::AnswersChanged { seq, receipt, results: Box::new(self.room.results()) }
             }
             Change::Resent(receipt) => {
-                let results = Box::new(self.room.results(&self.state.map));
+                let results = Box::new(self.room.results());
                 return Ok((SessionEvent::AnswersChanged { seq: self.state.seq, receipt, results }, false));
             }
             Change::Round(round, op) => {
@@ -512,10 +552,10 @@ impl Owner {
                     }
                     RoundOp::Reset => {
                         self.store.reset_round(id, round)?;
-                        self.room.answers.retain(|_, a| a.round() != round);
+                        self.room.reset(round);
                     }
                 }
-                SessionEvent::RoundChanged { seq, rounds: self.room.rounds, results: Box::new(self.room.results(&self.state.map)) }
+                SessionEvent::RoundChanged { seq, rounds: self.room.rounds, results: Box::new(self.room.results()) }
             }
         };
         self.state.seq = seq;

@@ -166,3 +166,81 @@ fn the_word_cloud_ranks_words_by_count_then_alphabetically_without_stop_words() 
     assert_eq!(r.needs[0].needs, 2);
     assert_eq!(r.needs[0].words, words(&[("invoices", 2), ("apple", 1), ("zebra", 1)]));
 }
+
+mod incremental {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use ripple::participants::Tally;
+
+    const TEXTS: [&str; 4] = ["Reports on time", "clear REPORTS", "the budget", "Payslips, payslips"];
+
+    fn customer() -> impl Strategy<Value = CustomerAnswer> {
+        let target = prop_oneof![
+            prop::sample::select(vec!["a", "b", "c"]).prop_map(|u| CustomerRef::Unit(u.into())),
+            prop::sample::select(vec!["Night shift", "night SHIFT", "Cleaners"]).prop_map(|n| CustomerRef::Proposed(n.into())),
+        ];
+        let need = (prop::sample::select(TEXTS.to_vec()), prop::sample::select(NeedCategory::ALL.to_vec()))
+            .prop_map(|(text, category)| Need { text: text.into(), category });
+        let two_way = prop::sample::select(vec![TwoWay::Yes, TwoWay::Sometimes, TwoWay::No]);
+        (target, prop::collection::vec(need, 0..3), two_way, 1u8..=10)
+            .prop_map(|(customer, needs, two_way, rating)| CustomerAnswer { customer, needs, two_way, rating })
+    }
+
+    fn answer() -> impl Strategy<Value = Answer> {
+        let unit = || prop::sample::select(vec!["a", "b", "c"]).prop_map(String::from);
+        prop_oneof![
+            prop::collection::vec(customer(), 0..4).prop_map(|mut customers| {
+                // As validation leaves them: each customer once (proposed names folded).
+                let mut seen = Vec::new();
+                customers.retain(|c| {
+                    let key = match &c.customer {
+                        CustomerRef::Proposed(n) => CustomerRef::Proposed(n.to_lowercase()),
+                        other => other.clone(),
+                    };
+                    let fresh = !seen.contains(&key);
+                    seen.push(key);
+                    fresh
+                });
+                Answer::Customers { customers }
+            }),
+            (unit(), 1u8..=10).prop_map(|(unit, rating)| Answer::ReceivedRating { unit, rating, comment: String::new() }),
+            (unit(), prop::sample::select(TEXTS.to_vec())).prop_map(|(unit, m)| Answer::Thanks { unit, message: m.into() }),
+        ]
+    }
+
+    proptest! {
+        /// Answers stored, replaced and reset one by one give the results of the final answers at once.
+        #[test]
+        fn the_tally_kept_answer_by_answer_equals_the_results_worked_out_at_once(
+            ops in prop::collection::vec((1u32..=4, prop::option::weighted(0.85, answer()), any::<prop::sample::Index>()), 0..40)
+        ) {
+            let people: Vec<Participant> = (1..=4).map(|id| person(id, ["a", "b", "c", "a"][id as usize - 1])).collect();
+            let mut current: BTreeMap<(ParticipantId, String), Answer> = BTreeMap::new();
+            let mut tally = Tally::default();
+            tally.set_attendees(people.len() as u32);
+            for (participant, answer, pick) in ops {
+                let unit = &people[participant as usize - 1].unit;
+                match answer {
+                    Some(answer) => {
+                        if let Some(old) = current.remove(&(participant, answer.question())) {
+                            tally.remove(participant, unit, &old);
+                        }
+                        tally.add(participant, unit, &answer);
+                        current.insert((participant, answer.question()), answer);
+                    }
+                    None if !current.is_empty() => {
+                        let key = current.keys().nth(pick.index(current.len())).unwrap().clone();
+                        let old = current.remove(&key).unwrap();
+                        tally.remove(key.0, &people[key.0 as usize - 1].unit, &old);
+                    }
+                    None => {}
+                }
+            }
+            let at_once = live_results(&map(), &people, current.iter().map(|((p, _), a)| (*p, a)));
+            prop_assert_eq!(tally.results(), at_once);
+        }
+    }
+}

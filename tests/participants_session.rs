@@ -445,3 +445,20 @@ fn a_participant_resumes_with_their_token_and_sees_their_own_answers_only() {
     assert_eq!(me.answers, [customers(&[("it", 7, "Laptops")]), thanks("it", "Thanks, IT")]);
     assert_eq!(f.session.participant("forged").unwrap_err().code, "bad_token");
 }
+
+#[test]
+fn an_edited_thanks_note_or_typed_customer_is_shown_once_in_its_newer_form() {
+    let f = live();
+    let token = f.join(None, "finance", false);
+    f.receipt(&token, ID1, thanks("it", "Thanks"));
+    f.receipt(&token, ID2, thanks("it", "Thanks a lot"));
+    let typed = |name: &str| Answer::Customers {
+        customers: vec![CustomerAnswer { customer: CustomerRef::Proposed(name.into()), needs: vec![], two_way: TwoWay::No, rating: 5 }],
+    };
+    f.receipt(&token, ID3, typed("Night shift"));
+    f.receipt(&token, "0b7e7c2a-0000-4000-8000-000000000004", typed("Night crew"));
+    let results = f.session.participation().unwrap().results;
+    assert_eq!(results.thanks.iter().map(|t| t.message.as_str()).collect::<Vec<_>>(), ["Thanks a lot"]);
+    assert_eq!(results.proposed.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Night crew"]);
+    assert_eq!(results.ratings.total, 1);
+}

@@ -18,8 +18,8 @@ use crate::org::OrgMap;
 
 pub mod results;
 pub use results::{
-    live_results, LiveResults, NeedGroup, ProposedUnit, RatingDistribution, RoomEdge, ThanksNote, TwoWayShare, UnitRatings,
-    WordCount,
+    cloud_words, live_results, LiveResults, NeedGroup, ProposedUnit, RatingDistribution, RoomEdge, Tally, ThanksNote, TwoWayShare,
+    UnitRatings, WordCount,
 };
 
 /// A participant's id: unique in the database, never reused.

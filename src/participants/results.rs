@@ -114,20 +114,24 @@ pub struct LiveResults {
     pub thanks: Vec<ThanksNote>,
 }
 
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct Mean {
-    sum: u32,
-    count: u32,
+    sum: i64,
+    count: i64,
 }
 
 impl Mean {
-    fn add(&mut self, value: u8) {
-        self.sum += u32::from(value);
-        self.count += 1;
+    fn add(&mut self, value: u8, sign: i64) {
+        self.sum += sign * i64::from(value);
+        self.count += sign;
+    }
+
+    fn count(&self) -> u32 {
+        self.count.max(0) as u32
     }
 
     fn average(&self) -> Option<f64> {
-        (self.count > 0).then(|| f64::from(self.sum) / f64::from(self.count))
+        (self.count > 0).then(|| self.sum as f64 / self.count as f64)
     }
 }
 
@@ -139,105 +143,187 @@ pub fn cloud_words(text: &str) -> impl Iterator<Item = String> + '_ {
         .filter(|w| w.chars().count() > 1 && !w.chars().all(|c| c.is_numeric()) && !STOP_WORDS.contains(&w.as_str()))
 }
 
-/// The room's results from everyone's current answers. Answers of participants not
-/// in `participants` are ignored. `_map` is for the future (accepted units).
+/// The room's results kept up to date answer by answer: [`add`](Tally::add) an answer
+/// when it is stored, [`remove`](Tally::remove) the one it replaces or a reset deletes.
+/// [`results`](Tally::results) costs the size of the results, not of all answers.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    attendees: u32,
+    counts: [i64; 10],
+    all: Mean,
+    two_way: [i64; 3],
+    needs: BTreeMap<NeedCategory, (i64, HashMap<String, i64>)>,
+    edges: BTreeMap<(String, CustomerRef), Mean>,
+    self_rating: BTreeMap<String, Mean>,
+    received: BTreeMap<String, Mean>,
+    /// Folded name → the spelling each participant used.
+    proposed: BTreeMap<String, BTreeMap<ParticipantId, String>>,
+    thanks: BTreeMap<(ParticipantId, String), ThanksNote>,
+}
+
+impl Tally {
+    pub fn set_attendees(&mut self, attendees: u32) {
+        self.attendees = attendees;
+    }
+
+    /// Counts `answer`, given by participant `participant` of unit `unit`.
+    pub fn add(&mut self, participant: ParticipantId, unit: &str, answer: &Answer) {
+        self.apply(participant, unit, answer, 1);
+    }
+
+    /// Takes back what [`add`](Tally::add) counted for the same answer.
+    pub fn remove(&mut self, participant: ParticipantId, unit: &str, answer: &Answer) {
+        self.apply(participant, unit, answer, -1);
+    }
+
+    fn apply(&mut self, participant: ParticipantId, unit: &str, answer: &Answer, sign: i64) {
+        match answer {
+            Answer::Customers { customers } => {
+                for c in customers {
+                    self.counts[usize::from(c.rating.clamp(1, 10)) - 1] += sign;
+                    self.all.add(c.rating, sign);
+                    self.two_way[match c.two_way {
+                        TwoWay::Yes => 0,
+                        TwoWay::Sometimes => 1,
+                        TwoWay::No => 2,
+                    }] += sign;
+                    for need in &c.needs {
+                        let (n, words) = self.needs.entry(need.category).or_default();
+                        *n += sign;
+                        for word in cloud_words(&need.text) {
+                            *words.entry(word).or_default() += sign;
+                        }
+                    }
+                    let edge = self.edges.entry((unit.to_owned(), c.customer.clone())).or_default();
+                    edge.add(c.rating, sign);
+                    if edge.count <= 0 {
+                        self.edges.remove(&(unit.to_owned(), c.customer.clone()));
+                    }
+                    add_mean(&mut self.self_rating, unit, c.rating, sign);
+                    if let CustomerRef::Proposed(name) = &c.customer {
+                        let folded = name.to_lowercase();
+                        let spellings = self.proposed.entry(folded.clone()).or_default();
+                        if sign > 0 {
+                            spellings.insert(participant, name.clone());
+                        } else {
+                            spellings.remove(&participant);
+                            if spellings.is_empty() {
+                                self.proposed.remove(&folded);
+                            }
+                        }
+                    }
+                }
+            }
+            Answer::ReceivedRating { unit: provider, rating, .. } => add_mean(&mut self.received, provider, *rating, sign),
+            Answer::Thanks { unit: to, message } => {
+                let key = (participant, answer.question());
+                if sign > 0 {
+                    self.thanks.insert(key, ThanksNote { unit: to.clone(), message: message.clone() });
+                } else {
+                    self.thanks.remove(&key);
+                }
+            }
+            Answer::Manager { .. } => {}
+        }
+    }
+
+    /// The results as they stand.
+    pub fn results(&self) -> LiveResults {
+        let count = |n: i64| n.max(0) as u32;
+        let [yes, sometimes, no] = self.two_way.map(count);
+        let links = yes + sometimes + no;
+        let mut units: BTreeMap<&str, (Option<&Mean>, Option<&Mean>)> = BTreeMap::new();
+        for (unit, mean) in &self.self_rating {
+            units.entry(unit).or_default().0 = Some(mean);
+        }
+        for (unit, mean) in &self.received {
+            units.entry(unit).or_default().1 = Some(mean);
+        }
+        // The spelling of the first participant to name it; most named first, then by folded name.
+        let mut proposed: Vec<(&String, ProposedUnit)> = self
+            .proposed
+            .iter()
+            .filter_map(|(folded, spellings)| {
+                let first = spellings.values().next()?;
+                Some((folded, ProposedUnit { name: first.clone(), mentions: spellings.len() as u32 }))
+            })
+            .collect();
+        proposed.sort_by(|a, b| b.1.mentions.cmp(&a.1.mentions).then_with(|| a.0.cmp(b.0)));
+        LiveResults {
+            attendees: self.attendees,
+            ratings: RatingDistribution {
+                counts: self.counts.map(count).to_vec(),
+                total: self.all.count(),
+                average: self.all.average(),
+            },
+            two_way: TwoWayShare { yes, sometimes, no, links, share_yes: (links > 0).then(|| f64::from(yes) / f64::from(links)) },
+            needs: NeedCategory::ALL
+                .into_iter()
+                .map(|category| {
+                    let (n, words) = self.needs.get(&category).map_or((0, None), |(n, w)| (*n, Some(w)));
+                    let mut words: Vec<WordCount> = words
+                        .into_iter()
+                        .flatten()
+                        .filter(|(_, c)| **c > 0)
+                        .map(|(word, c)| WordCount { word: word.clone(), count: count(*c) })
+                        .collect();
+                    words.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.word.cmp(&b.word)));
+                    words.truncate(WORDS_PER_CATEGORY);
+                    NeedGroup { category, needs: count(n), words }
+                })
+                .collect(),
+            edges: self
+                .edges
+                .iter()
+                .filter(|(_, m)| m.count > 0)
+                .map(|((provider, customer), mean)| RoomEdge {
+                    provider: provider.clone(),
+                    customer: customer.clone(),
+                    average: mean.average().unwrap_or_default(),
+                    count: mean.count(),
+                })
+                .collect(),
+            units: units
+                .into_iter()
+                .filter(|(_, (own, got))| own.is_some_and(|m| m.count > 0) || got.is_some_and(|m| m.count > 0))
+                .map(|(unit, (own, got))| UnitRatings {
+                    unit: unit.to_owned(),
+                    self_average: own.and_then(Mean::average),
+                    self_count: own.map_or(0, Mean::count),
+                    received_average: got.and_then(Mean::average),
+                    received_count: got.map_or(0, Mean::count),
+                })
+                .collect(),
+            proposed: proposed.into_iter().map(|(_, p)| p).collect(),
+            thanks: self.thanks.values().cloned().collect(),
+        }
+    }
+}
+
+fn add_mean(means: &mut BTreeMap<String, Mean>, unit: &str, rating: u8, sign: i64) {
+    let mean = means.entry(unit.to_owned()).or_default();
+    mean.add(rating, sign);
+    if mean.count <= 0 {
+        means.remove(unit);
+    }
+}
+
+/// The room's results from everyone's current answers, at once. Answers of
+/// participants not in `participants` are left out. `_map` is for later (accepted units).
 pub fn live_results<'a>(
     _map: &OrgMap,
     participants: &[Participant],
     answers: impl IntoIterator<Item = (ParticipantId, &'a Answer)>,
 ) -> LiveResults {
     let unit_of: HashMap<ParticipantId, &str> = participants.iter().map(|p| (p.id, p.unit.as_str())).collect();
-    let mut counts = vec![0u32; 10];
-    let mut all = Mean::default();
-    let (mut yes, mut sometimes, mut no) = (0, 0, 0);
-    let mut needs: BTreeMap<NeedCategory, (u32, HashMap<String, u32>)> =
-        NeedCategory::ALL.into_iter().map(|c| (c, (0, HashMap::new()))).collect();
-    let mut edges: BTreeMap<(String, CustomerRef), Mean> = BTreeMap::new();
-    let mut self_rating: BTreeMap<String, Mean> = BTreeMap::new();
-    let mut received: BTreeMap<String, Mean> = BTreeMap::new();
-    let mut proposed: Vec<(String, String, u32)> = Vec::new(); // (folded, first spelling, mentions)
-    let mut thanks = Vec::new();
-    let mut answers: Vec<(ParticipantId, &Answer)> = answers.into_iter().collect();
-    answers.sort_by_key(|(p, a)| (*p, a.question()));
+    let mut tally = Tally::default();
+    tally.set_attendees(participants.len() as u32);
     for (participant, answer) in answers {
-        let Some(unit) = unit_of.get(&participant) else { continue };
-        match answer {
-            Answer::Customers { customers } => {
-                for c in customers {
-                    counts[usize::from(c.rating.clamp(1, 10)) - 1] += 1;
-                    all.add(c.rating);
-                    match c.two_way {
-                        TwoWay::Yes => yes += 1,
-                        TwoWay::Sometimes => sometimes += 1,
-                        TwoWay::No => no += 1,
-                    }
-                    for need in &c.needs {
-                        let (n, words) = needs.get_mut(&need.category).expect("every category is present");
-                        *n += 1;
-                        for word in cloud_words(&need.text) {
-                            *words.entry(word).or_default() += 1;
-                        }
-                    }
-                    edges.entry(((*unit).to_owned(), c.customer.clone())).or_default().add(c.rating);
-                    self_rating.entry((*unit).to_owned()).or_default().add(c.rating);
-                    if let CustomerRef::Proposed(name) = &c.customer {
-                        let folded = name.to_lowercase();
-                        match proposed.iter_mut().find(|(f, _, _)| *f == folded) {
-                            Some((_, _, mentions)) => *mentions += 1,
-                            None => proposed.push((folded, name.clone(), 1)),
-                        }
-                    }
-                }
-            }
-            Answer::ReceivedRating { unit: provider, rating, .. } => received.entry(provider.clone()).or_default().add(*rating),
-            Answer::Thanks { unit, message } => thanks.push(ThanksNote { unit: unit.clone(), message: message.clone() }),
-            Answer::Manager { .. } => {}
+        if let Some(unit) = unit_of.get(&participant) {
+            tally.add(participant, unit, answer);
         }
     }
-    let links = yes + sometimes + no;
-    let mut units: BTreeMap<&str, (Option<&Mean>, Option<&Mean>)> = BTreeMap::new();
-    for (unit, mean) in &self_rating {
-        units.entry(unit).or_default().0 = Some(mean);
-    }
-    for (unit, mean) in &received {
-        units.entry(unit).or_default().1 = Some(mean);
-    }
-    proposed.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
-    LiveResults {
-        attendees: participants.len() as u32,
-        ratings: RatingDistribution { counts, total: all.count, average: all.average() },
-        two_way: TwoWayShare { yes, sometimes, no, links, share_yes: (links > 0).then(|| f64::from(yes) / f64::from(links)) },
-        needs: needs
-            .into_iter()
-            .map(|(category, (n, words))| {
-                let mut words: Vec<WordCount> = words.into_iter().map(|(word, count)| WordCount { word, count }).collect();
-                words.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.word.cmp(&b.word)));
-                words.truncate(WORDS_PER_CATEGORY);
-                NeedGroup { category, needs: n, words }
-            })
-            .collect(),
-        edges: edges
-            .into_iter()
-            .map(|((provider, customer), mean)| RoomEdge {
-                provider,
-                customer,
-                average: mean.average().unwrap_or_default(),
-                count: mean.count,
-            })
-            .collect(),
-        units: units
-            .into_iter()
-            .map(|(unit, (own, got))| UnitRatings {
-                unit: unit.to_owned(),
-                self_average: own.and_then(Mean::average),
-                self_count: own.map_or(0, |m| m.count),
-                received_average: got.and_then(Mean::average),
-                received_count: got.map_or(0, |m| m.count),
-            })
-            .collect(),
-        proposed: proposed.into_iter().map(|(_, name, mentions)| ProposedUnit { name, mentions }).collect(),
-        thanks,
-    }
+    tally.results()
 }
 
 #[cfg(test)]

@@ -19,6 +19,8 @@ test('the presenter window shows the demo map and selecting a unit shows who dep
     assert.equal(units.length, 18, 'the demo organisation has 18 units');
     const links = await driver.findElements(By.css('#org-map .link'));
     assert.ok(links.length >= 30, `the demo map draws its service links (${links.length})`);
+    const gap = await driver.executeScript('return window.innerHeight - document.querySelector("main").getBoundingClientRect().bottom');
+    assert.ok(Math.abs(gap) <= 1, `the map and side panel fill the window's height (${gap}px left below)`);
     await screenshot(driver, 'presenter-map');
 
     await clickCentre(driver, await driver.findElement(unit('finance')));

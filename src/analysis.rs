@@ -162,21 +162,6 @@ pub fn dominators_towards(graph: &EngineGraph, root: u32) -> (Vec<u32>, Vec<u32>
     (idom, order)
 }
 
-/// The units every chain from `unit` to the dominator tree's root passes through,
-/// nearest first (excluding `unit` and the root).
-pub fn chain_through(idom: &[u32], unit: u32) -> Vec<u32> {
-    let mut through = Vec::new();
-    if idom[unit as usize] == NONE {
-        return through;
-    }
-    let mut at = idom[unit as usize];
-    while idom[at as usize] != at {
-        through.push(at);
-        at = idom[at as usize];
-    }
-    through
-}
-
 fn segment_dominators(graph: &EngineGraph, root: u32) -> SegmentDominators {
     let (idom, order) = dominators_towards(graph, root);
     // Subtree sizes of the dominator tree, children before parents (reverse of RPO).

@@ -133,7 +133,7 @@ impl App {
     /// Renames a workshop; the live one through its session, so every window hears of it.
     pub fn rename_workshop(&mut self, id: WorkshopId, name: &str) -> Result<(), ApiError> {
         match &self.live {
-            Some(live) if live.state()?.id == id => {
+            Some(live) if live.id() == id => {
                 live.apply(SessionCommand::Rename { name: name.to_owned() })?;
             }
             _ => api::rename_workshop(&mut self.store, id, name)?,
@@ -150,7 +150,7 @@ impl App {
 
     /// Deletes a workshop for good; the live one is closed first.
     pub fn delete_workshop(&mut self, id: WorkshopId) -> Result<(), ApiError> {
-        if self.live_id() == Some(id) {
+        if self.live.as_ref().map(WorkshopSession::id) == Some(id) {
             self.live = None;
         }
         api::delete_workshop(&mut self.store, id)?;
@@ -178,10 +178,6 @@ impl App {
         self.projector = ProjectorState::default();
         self.sink.emit(AppEvent::ProjectorChanged(self.projector));
         self.current()?.ok_or_else(no_live_workshop)
-    }
-
-    fn live_id(&self) -> Option<WorkshopId> {
-        self.live.as_ref().and_then(|l| l.state().ok()).map(|s| s.id)
     }
 
     pub fn current(&self) -> Result<Option<LiveWorkshop>, ApiError> {

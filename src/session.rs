@@ -241,11 +241,17 @@ impl SessionHandle {
 
 /// The running session; dropping it stops the thread after the command in hand.
 pub struct WorkshopSession {
+    id: WorkshopId,
     handle: SessionHandle,
     thread: Option<JoinHandle<()>>,
 }
 
 impl WorkshopSession {
+    /// The workshop this session owns (fixed for its lifetime).
+    pub fn id(&self) -> WorkshopId {
+        self.id
+    }
+
     /// Starts the owner of workshop `id` on its own thread, with its own connection.
     pub fn start(store: Store, id: WorkshopId) -> Result<WorkshopSession, ApiError> {
         WorkshopSession::start_with_clock(store, id, system_now)
@@ -294,7 +300,7 @@ impl WorkshopSession {
             .name(format!("workshop-{id}"))
             .spawn(move || owner.run(rx))
             .map_err(|e| ApiError::new("internal", format!("cannot start the workshop's session: {e}")))?;
-        Ok(WorkshopSession { handle: SessionHandle { tx }, thread: Some(thread) })
+        Ok(WorkshopSession { id, handle: SessionHandle { tx }, thread: Some(thread) })
     }
 
     pub fn handle(&self) -> SessionHandle {

@@ -24,6 +24,20 @@ use crate::workshop::{WorkshopId, WorkshopSummary};
 pub struct ProjectorState {
     pub blank: bool,
     pub revealed: bool,
+    /// The trainer may keep the attendee count off the projector.
+    pub hide_attendees: bool,
+}
+
+/// A change to [`ProjectorState`]: each setting given is set, the others are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, TS)]
+#[ts(export)]
+pub struct ProjectorChange {
+    #[serde(default)]
+    pub blank: Option<bool>,
+    #[serde(default)]
+    pub revealed: Option<bool>,
+    #[serde(default)]
+    pub hide_attendees: Option<bool>,
 }
 
 /// The live workshop, ready to draw in either window.
@@ -205,7 +219,7 @@ impl App {
         );
         let event = live.apply(command)?;
         if navigates && self.projector.revealed {
-            self.set_projector(None, Some(false));
+            self.set_projector(ProjectorChange { revealed: Some(false), ..Default::default() });
         }
         Ok(event)
     }
@@ -220,8 +234,14 @@ impl App {
         self.projector
     }
 
-    pub fn set_projector(&mut self, blank: Option<bool>, revealed: Option<bool>) -> ProjectorState {
-        let next = ProjectorState { blank: blank.unwrap_or(self.projector.blank), revealed: revealed.unwrap_or(self.projector.revealed) };
+    /// Changes what the projector shows; `None` keeps a setting as it is.
+    pub fn set_projector(&mut self, change: ProjectorChange) -> ProjectorState {
+        let now = self.projector;
+        let next = ProjectorState {
+            blank: change.blank.unwrap_or(now.blank),
+            revealed: change.revealed.unwrap_or(now.revealed),
+            hide_attendees: change.hide_attendees.unwrap_or(now.hide_attendees),
+        };
         if next != self.projector {
             self.projector = next;
             self.sink.emit(AppEvent::ProjectorChanged(next));
@@ -314,7 +334,7 @@ mod tests {
         assert_eq!(live.map, crate::workshop::demo_map());
         assert_eq!(live.layout.nodes.len(), live.map.units.len());
         assert!(!live.agenda.activities.is_empty());
-        assert_eq!(live.projector, ProjectorState { blank: false, revealed: false }, "results start hidden");
+        assert_eq!(live.projector, ProjectorState::default(), "results start hidden");
     }
 
     #[test]
@@ -330,10 +350,10 @@ mod tests {
     fn moving_to_another_activity_hides_revealed_results_again() {
         let (_dir, mut app, sink) = app();
         app.apply(SessionCommand::NextActivity).unwrap();
-        assert!(app.set_projector(None, Some(true)).revealed);
+        assert!(app.set_projector(ProjectorChange { revealed: Some(true), ..Default::default() }).revealed);
         app.apply(SessionCommand::NextActivity).unwrap();
         assert!(!app.projector().revealed);
-        let hidden = ProjectorState { blank: false, revealed: false };
+        let hidden = ProjectorState::default();
         assert_eq!(sink.0.lock().unwrap().iter().filter(|e| **e == AppEvent::ProjectorChanged(hidden)).count(), 2);
     }
 

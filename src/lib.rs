@@ -8,6 +8,7 @@ pub mod error;
 pub mod layout;
 pub mod org;
 pub mod participants;
+pub mod server;
 pub mod session;
 pub mod store;
 pub mod workshop;

@@ -173,7 +173,7 @@ pub struct WorkshopState {
 
 /// What a participant's phone needs to resume: who they are, which rounds are open,
 /// and their answers as stored (in question order).
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct ParticipantView {
     pub participant: Participant,

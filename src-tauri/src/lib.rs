@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ripple::agenda::PresenterClock;
 use ripple::api::Recovery;
-use ripple::app::{self, App, AppEvent, Display, EventSink, LiveWorkshop, ProjectorState};
+use ripple::app::{self, App, AppEvent, Display, EventSink, LiveWorkshop, ProjectorChange, ProjectorState};
 use ripple::error::ApiError;
 use ripple::session::{SessionCommand, SessionEvent};
 use ripple::workshop::{TemplateInfo, WorkshopId, WorkshopSummary};
@@ -99,8 +99,8 @@ fn presenter_clock(state: State<'_, AppState>) -> Result<PresenterClock, ApiErro
 }
 
 #[tauri::command]
-fn set_projector(state: State<'_, AppState>, blank: Option<bool>, revealed: Option<bool>) -> Result<ProjectorState, ApiError> {
-    state.with(|app| Ok(app.set_projector(blank, revealed)))
+fn set_projector(state: State<'_, AppState>, change: ProjectorChange) -> Result<ProjectorState, ApiError> {
+    state.with(|app| Ok(app.set_projector(change)))
 }
 
 #[tauri::command]

@@ -10,6 +10,9 @@ import type { SessionCommand } from './bindings/SessionCommand';
 import type { SessionEvent } from './bindings/SessionEvent';
 import type { TemplateInfo } from './bindings/TemplateInfo';
 import type { WorkshopSummary } from './bindings/WorkshopSummary';
+import type { OnlineStatus } from './bindings/OnlineStatus';
+import type { Participation } from './bindings/Participation';
+import type { ProjectorChange } from './bindings/ProjectorChange';
 import type { Display, LiveWorkshop, ProjectorState } from './live';
 
 export type { UnlistenFn };
@@ -36,16 +39,30 @@ export interface Backend {
   /** Restores the backup offered by the recovery notice; the workshop now live. */
   restoreBackup(): Promise<LiveWorkshop | null>;
   /** Changes what is given (null leaves it as it is); the projector's new state. */
-  setProjector(change: { blank?: boolean | null; revealed?: boolean | null }): Promise<ProjectorState>;
+  setProjector(change: Partial<ProjectorChange>): Promise<ProjectorState>;
   listDisplays(): Promise<Display[]>;
   openAudience(display: number | null): Promise<void>;
   closeAudience(): Promise<void>;
   /** Fullscreen on or off for the audience window if it is open, else for this window. */
   toggleFullscreen(): Promise<void>;
+  /** Whether participants can join, where, and the addresses the server could use. */
+  onlineStatus(): Promise<OnlineStatus>;
+  /** Starts the participants' server on `ip` (null: the best LAN address) and `port` (null: the default). */
+  goOnline(ip: string | null, port: number | null): Promise<OnlineStatus>;
+  /** Stops the participants' server; answers stay saved. */
+  goOffline(): Promise<OnlineStatus>;
+  /** The live workshop's session code, rounds and live results (null: no live workshop). */
+  participation(): Promise<Participation | null>;
+  /** Opens the questionnaire in an app window for participants to take turns on (kiosk mode). */
+  openKiosk(): Promise<void>;
 
   onWorkshopChanged(handler: (event: SessionEvent) => void): Promise<UnlistenFn>;
   onProjectorChanged(handler: (state: ProjectorState) => void): Promise<UnlistenFn>;
   onWorkshopsChanged(handler: () => void): Promise<UnlistenFn>;
+  /** Live results and rounds as they change, at most every 100 ms. */
+  onParticipationChanged(handler: (participation: Participation) => void): Promise<UnlistenFn>;
+  /** The server went online or offline. */
+  onOnlineChanged(handler: (status: OnlineStatus) => void): Promise<UnlistenFn>;
   /** In the presenter: keys pressed in the audience window. */
   onAudienceKey(handler: (key: AudienceKey) => void): Promise<UnlistenFn>;
   /** In the audience window: hand a key press to the presenter. */
@@ -55,7 +72,14 @@ export interface Backend {
 /** All the audience window may do: read the live workshop, hear changes, pass keys on. */
 export type AudienceBackend = Pick<
   Backend,
-  'currentWorkshop' | 'onWorkshopChanged' | 'onProjectorChanged' | 'sendAudienceKey'
+  | 'currentWorkshop'
+  | 'onWorkshopChanged'
+  | 'onProjectorChanged'
+  | 'sendAudienceKey'
+  | 'onlineStatus'
+  | 'participation'
+  | 'onParticipationChanged'
+  | 'onOnlineChanged'
 >;
 
 function isApiError(e: unknown): e is ApiError {
@@ -106,7 +130,8 @@ export const tauriBackend: Backend = {
   presenterClock: () => call<PresenterClock>('presenter_clock'),
   recoveryNotice: () => call<Recovery | null>('recovery_notice'),
   restoreBackup: () => call<LiveWorkshop | null>('restore_backup'),
-  setProjector: ({ blank = null, revealed = null }) => call<ProjectorState>('set_projector', { blank, revealed }),
+  setProjector: ({ blank = null, revealed = null, hide_attendees = null }) =>
+    call<ProjectorState>('set_projector', { change: { blank, revealed, hide_attendees } }),
   listDisplays: () => call<Display[]>('list_displays'),
   openAudience: (display) => call<null>('open_audience', { display }).then(() => undefined),
   closeAudience: () => call<null>('close_audience').then(() => undefined),
@@ -116,9 +141,17 @@ export const tauriBackend: Backend = {
       await win.setFullscreen(!(await win.isFullscreen()));
     }),
 
+  onlineStatus: () => call<OnlineStatus>('online_status'),
+  goOnline: (ip, port) => call<OnlineStatus>('go_online', { ip, port }),
+  goOffline: () => call<OnlineStatus>('go_offline'),
+  participation: () => call<Participation | null>('participation'),
+  openKiosk: () => call<null>('open_kiosk').then(() => undefined),
+
   onWorkshopChanged: (handler) => on<SessionEvent>('workshop-changed', handler),
   onProjectorChanged: (handler) => on<ProjectorState>('projector-changed', handler),
   onWorkshopsChanged: (handler) => on<null>('workshops-changed', () => handler()),
+  onParticipationChanged: (handler) => on<Participation>('participation-changed', handler),
+  onOnlineChanged: (handler) => on<OnlineStatus>('online-changed', handler),
   onAudienceKey: (handler) => on<AudienceKey>('audience-key', handler),
   sendAudienceKey: (key) => guard(() => emitTo('presenter', 'audience-key', key)),
 };

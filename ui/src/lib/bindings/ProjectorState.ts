@@ -4,4 +4,8 @@
  * What the audience window shows besides the map: a black screen, and whether the
  * results of the current activity are revealed (hidden until the trainer reveals).
  */
-export type ProjectorState = { blank: boolean, revealed: boolean, };
+export type ProjectorState = { blank: boolean, revealed: boolean, 
+/**
+ * The trainer may keep the attendee count off the projector.
+ */
+hide_attendees: boolean, };

@@ -39,6 +39,8 @@ enum Command {
     New(NewArgs),
     /// List the workshops in a database.
     Workshops(WorkshopsArgs),
+    /// Serve a workshop's participants (the page, the WebSocket) until interrupted.
+    Serve(ServeArgs),
     /// Time the engine on a map (figures for bench/engine.sh; see docs/results-format.md).
     #[command(hide = true)]
     BenchImpact(BenchArgs),
@@ -116,6 +118,21 @@ struct WorkshopsArgs {
     db: PathBuf,
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[arg(long)]
+    db: PathBuf,
+    #[arg(long)]
+    workshop: i64,
+    /// Where to listen (default: this machine's LAN address, port 8765 or the next free one).
+    #[arg(long)]
+    bind: Option<std::net::SocketAddr>,
+    /// Open the self-assessment and thanks rounds at start (trainer actions are not
+    /// reachable over the network; this is how a headless room opens them).
+    #[arg(long)]
+    open_rounds: bool,
 }
 
 #[derive(Args)]
@@ -206,6 +223,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert(args),
         Command::New(args) => new_workshop(args),
         Command::Workshops(args) => list_workshops(args),
+        Command::Serve(args) => serve(args),
         Command::BenchImpact(args) => bench_impact(args),
         Command::Torture(args) => torture(args),
     };
@@ -323,6 +341,41 @@ fn list_workshops(args: WorkshopsArgs) -> Result<(), Failure> {
     for w in &workshops {
         println!("{:>5}  {:<40} {:>6} {:>6}  {}", w.id, w.name, w.units, w.links, w.updated_at);
     }
+    Ok(())
+}
+
+fn serve(args: ServeArgs) -> Result<(), Failure> {
+    use ripple::participants::Round;
+    use ripple::server::{lan, limits::Limits, ParticipantServer};
+    use ripple::session::SessionCommand;
+    if !args.db.exists() {
+        return Err(Failure::Input(format!("no database at {}", args.db.display())));
+    }
+    let session = api::start_session(&args.db, args.workshop)?;
+    if args.open_rounds {
+        for round in Round::ALL {
+            session.apply(SessionCommand::OpenRound { round })?;
+        }
+    }
+    let server = match args.bind {
+        Some(bind) => ParticipantServer::start_on(session.handle(), bind.ip(), Some(bind.port()), Limits::classroom()),
+        None => {
+            let ip = lan::best_address().ip.parse().map_err(|_| Failure::System("no usable network address".into()))?;
+            ParticipantServer::start_on(session.handle(), ip, None, Limits::classroom())
+        }
+    }
+    .map_err(|e| Failure::System(e.message))?;
+    let code = session.participation()?.code;
+    let join = server.join_info(&code)?;
+    println!("Join: {}", join.url);
+    println!("Code: {code}");
+    println!("Serving workshop {} on {}; Ctrl+C stops.", args.workshop, server.local_addr());
+    let _ = std::io::stdout().flush();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| Failure::System(e.to_string()))?;
+    runtime.block_on(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    server.stop();
     Ok(())
 }
 

@@ -104,19 +104,23 @@ pub enum SessionEvent {
         token: Option<String>,
     },
     /// An answer was stored. A re-sent submission is acknowledged with its original
-    /// `receipt` (and the current `seq` and results) without any change or broadcast.
+    /// `receipt` (and the current `seq`) without any change or broadcast. The live
+    /// results are not in the event: with a room answering at once, windows ask for
+    /// them ([`SessionHandle::participation`]) at the pace they can draw.
     AnswersChanged {
         #[ts(type = "number")]
         seq: u64,
         receipt: Receipt,
-        results: Box<LiveResults>,
     },
     /// A round was opened, closed or reset.
     RoundChanged {
         #[ts(type = "number")]
         seq: u64,
         rounds: RoundStates,
-        results: Box<LiveResults>,
+        /// The round that was reset, if this was a reset.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        reset: Option<Round>,
     },
 }
 
@@ -181,12 +185,48 @@ pub struct ParticipantView {
     pub answers: Vec<Answer>,
 }
 
+/// What a session code opens: the workshop's name, its units and the rounds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomInfo {
+    pub workshop: String,
+    pub map: OrgMap,
+    pub rounds: RoundStates,
+}
+
+/// How an answer gets back to whoever asked: a thread waiting on a channel, or an
+/// async task's oneshot.
+type Reply<T> = Box<dyn FnOnce(T) + Send>;
+
+/// A subscriber hears every committed change while it returns `true`.
+type Subscriber = Box<dyn FnMut(&SessionEvent) -> bool + Send>;
+
+/// The most queued participants' changes committed in one transaction.
+const BATCH_MAX: usize = 256;
+
 enum Message {
-    Apply(SessionCommand, Sender<Result<SessionEvent, ApiError>>),
-    Subscribe(Sender<SessionEvent>, Sender<WorkshopState>),
-    Participation(Sender<Participation>),
-    Me(String, Sender<Result<ParticipantView, ApiError>>),
+    Apply(SessionCommand, Reply<Result<SessionEvent, ApiError>>),
+    Subscribe(Subscriber, Reply<WorkshopState>),
+    Participation(Reply<Participation>),
+    Me(String, Reply<Result<ParticipantView, ApiError>>),
+    Lookup(String, Reply<Result<RoomInfo, ApiError>>),
     Stop,
+}
+
+impl SessionCommand {
+    /// Participants' changes: committed in batches when many arrive at once.
+    fn batches(&self) -> bool {
+        matches!(self, SessionCommand::Join { .. } | SessionCommand::Submit { .. })
+    }
+}
+
+/// Asks the owner thread and waits for its answer.
+fn ask<T: Send + 'static>(tx: &Sender<Message>, message: impl FnOnce(Reply<T>) -> Message) -> Result<T, ApiError> {
+    let (reply, answer) = channel();
+    tx.send(message(Box::new(move |value| {
+        let _ = reply.send(value);
+    })))
+    .map_err(|_| closed())?;
+    answer.recv().map_err(|_| closed())
 }
 
 /// A cheap, clonable way to talk to a session from any thread.
@@ -202,9 +242,17 @@ fn closed() -> ApiError {
 impl SessionHandle {
     /// Applies a command and waits until it is committed (or refused).
     pub fn apply(&self, command: SessionCommand) -> Result<SessionEvent, ApiError> {
-        let (reply, answer) = channel();
-        self.tx.send(Message::Apply(command, reply)).map_err(|_| closed())?;
-        answer.recv().map_err(|_| closed())?
+        ask(&self.tx, |reply| Message::Apply(command, reply))?
+    }
+
+    /// Applies a command and calls `reply` on the session's thread once it is
+    /// committed (or refused); for callers that must not block (the async server).
+    pub fn apply_then(&self, command: SessionCommand, reply: impl FnOnce(Result<SessionEvent, ApiError>) + Send + 'static) {
+        if let Err(unsent) = self.tx.send(Message::Apply(command, Box::new(reply))) {
+            if let Message::Apply(_, reply) = unsent.0 {
+                reply(Err(closed()));
+            }
+        }
     }
 
     /// Every event from now on; dropping the receiver unsubscribes.
@@ -215,27 +263,51 @@ impl SessionHandle {
     /// The state now and every event after it, with nothing missed in between.
     pub fn subscribe_with_state(&self) -> Result<(WorkshopState, Receiver<SessionEvent>), ApiError> {
         let (events_tx, events) = channel();
-        let (state_tx, state) = channel();
-        self.tx.send(Message::Subscribe(events_tx, state_tx)).map_err(|_| closed())?;
-        Ok((state.recv().map_err(|_| closed())?, events))
+        let state = self.subscribe_fn(move |event| events_tx.send(event.clone()).is_ok())?;
+        Ok((state, events))
+    }
+
+    /// Calls `hear` on the session's thread with every committed change until it
+    /// returns `false`; it must not block. Returns the state it starts from.
+    pub fn subscribe_fn(&self, hear: impl FnMut(&SessionEvent) -> bool + Send + 'static) -> Result<WorkshopState, ApiError> {
+        ask(&self.tx, |reply| Message::Subscribe(Box::new(hear), reply))
     }
 
     pub fn state(&self) -> Result<WorkshopState, ApiError> {
-        self.subscribe_with_state().map(|(state, _)| state)
+        self.subscribe_fn(|_| false)
     }
 
     /// The session code, the rounds and the live results now.
     pub fn participation(&self) -> Result<Participation, ApiError> {
-        let (tx, rx) = channel();
-        self.tx.send(Message::Participation(tx)).map_err(|_| closed())?;
-        rx.recv().map_err(|_| closed())
+        ask(&self.tx, Message::Participation)
     }
 
     /// The participant holding `token`, with their answers (`bad_token` if there is none).
     pub fn participant(&self, token: &str) -> Result<ParticipantView, ApiError> {
-        let (tx, rx) = channel();
-        self.tx.send(Message::Me(token.to_owned(), tx)).map_err(|_| closed())?;
-        rx.recv().map_err(|_| closed())?
+        ask(&self.tx, |reply| Message::Me(token.to_owned(), reply))?
+    }
+
+    /// Like [`participant`](Self::participant), answering through `reply`.
+    pub fn participant_then(&self, token: &str, reply: impl FnOnce(Result<ParticipantView, ApiError>) + Send + 'static) {
+        if let Err(unsent) = self.tx.send(Message::Me(token.to_owned(), Box::new(reply))) {
+            if let Message::Me(_, reply) = unsent.0 {
+                reply(Err(closed()));
+            }
+        }
+    }
+
+    /// What the session code `code` opens (`bad_code` if it opens nothing), through `reply`.
+    pub fn lookup_then(&self, code: &str, reply: impl FnOnce(Result<RoomInfo, ApiError>) + Send + 'static) {
+        if let Err(unsent) = self.tx.send(Message::Lookup(code.to_owned(), Box::new(reply))) {
+            if let Message::Lookup(_, reply) = unsent.0 {
+                reply(Err(closed()));
+            }
+        }
+    }
+
+    /// What the session code `code` opens.
+    pub fn lookup(&self, code: &str) -> Result<RoomInfo, ApiError> {
+        ask(&self.tx, |reply| Message::Lookup(code.to_owned(), reply))?
     }
 }
 
@@ -272,20 +344,7 @@ impl WorkshopSession {
         };
         let next_activity_id = state.agenda.activities.iter().map(|a| a.id).max().unwrap_or(0) + 1;
         let mut store = store;
-        let room = store.load_room(id, || participants::new_code().map_err(|e| StoreError::Io(e.message)))?;
-        let stored_answers = room.answers;
-        let mut room = Room {
-            code: room.code,
-            rounds: room.rounds,
-            tokens: room.participants.iter().map(|(p, hash)| (hash.clone(), p.id)).collect(),
-            participants: room.participants.into_iter().map(|(p, _)| p).collect(),
-            answers: BTreeMap::new(),
-            tally: Tally::default(),
-        };
-        room.tally.set_attendees(room.participants.len() as u32);
-        for (participant, answer) in stored_answers {
-            room.store_answer(participant, answer);
-        }
+        let room = Room::load(&mut store, id)?;
         let mut owner = Owner {
             store,
             state,
@@ -352,7 +411,7 @@ struct Owner {
     store: Store,
     state: WorkshopState,
     undo: VecDeque<UndoEntry>,
-    subscribers: Vec<Sender<SessionEvent>>,
+    subscribers: Vec<Subscriber>,
     next_activity_id: ActivityId,
     clock: Box<dyn Fn() -> i64 + Send>,
     room: Room,
@@ -373,12 +432,39 @@ struct Room {
 }
 
 impl Room {
+    /// The room as committed to the store (making its session code on first use).
+    fn load(store: &mut Store, id: WorkshopId) -> Result<Room, ApiError> {
+        let stored = store.load_room(id, || participants::new_code().map_err(|e| StoreError::Io(e.message)))?;
+        let mut room = Room {
+            code: stored.code,
+            rounds: stored.rounds,
+            tokens: stored.participants.iter().map(|(p, hash)| (hash.clone(), p.id)).collect(),
+            participants: stored.participants.into_iter().map(|(p, _)| p).collect(),
+            answers: BTreeMap::new(),
+            tally: Tally::default(),
+        };
+        room.tally.set_attendees(room.participants.len() as u32);
+        for (participant, answer) in stored.answers {
+            room.store_answer(participant, answer);
+        }
+        Ok(room)
+    }
+
     /// The participant holding `token`; anything else is `bad_token`.
     fn participant(&self, token: &str) -> Result<&Participant, ApiError> {
         self.tokens
             .get(&participants::token_hash(token))
             .and_then(|id| self.participants.iter().find(|p| p.id == *id))
             .ok_or_else(|| ApiError::new("bad_token", "this participant is not known here; join the workshop again"))
+    }
+
+    /// `Ok` if `typed` is this room's session code (case, spaces and dashes aside).
+    fn check_code(&self, typed: &str) -> Result<(), ApiError> {
+        if participants::normalize_code(typed) == self.code {
+            Ok(())
+        } else {
+            Err(ApiError::new("bad_code", "this session code does not open the workshop; check the code on the screen"))
+        }
     }
 
     fn results(&self) -> LiveResults {
@@ -457,51 +543,128 @@ fn invalid_activity(message: String) -> ApiError {
 
 impl Owner {
     fn run(&mut self, rx: Receiver<Message>) {
-        for message in rx {
-            match message {
-                Message::Apply(command, reply) => {
-                    let outcome = self.apply(command);
-                    // Broadcast before the acknowledgement: once a caller hears back,
-                    // every window already has the event queued.
-                    let outcome = outcome.map(|(event, changed)| {
-                        if changed {
-                            let public = event.public();
-                            self.subscribers.retain(|s| s.send(public.clone()).is_ok());
-                        }
-                        event
-                    });
-                    let _ = reply.send(outcome);
+        while let Ok(first) = rx.recv() {
+            // Whatever queued up meanwhile is handled together: participants' changes
+            // share one commit (one disk sync for a whole burst of answers).
+            let mut batch = vec![first];
+            while batch.len() < BATCH_MAX {
+                match rx.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
                 }
-                Message::Participation(reply) => {
-                    let _ = reply.send(Participation {
-                        code: self.room.code.clone(),
-                        rounds: self.room.rounds,
-                        results: self.room.results(),
-                        seq: self.state.seq,
-                    });
-                }
-                Message::Me(token, reply) => {
-                    let view = self.room.participant(&token).map(|p| ParticipantView {
-                        participant: p.clone(),
-                        rounds: self.room.rounds,
-                        answers: self
-                            .room
-                            .answers
-                            .range((p.id, String::new())..)
-                            .take_while(|((id, _), _)| *id == p.id)
-                            .map(|(_, a)| a.clone())
-                            .collect(),
-                    });
-                    let _ = reply.send(view);
-                }
-                Message::Subscribe(events, state) => {
-                    if state.send(self.state.clone()).is_ok() {
-                        self.subscribers.push(events);
-                    }
-                }
-                Message::Stop => break,
+            }
+            if !self.handle_batch(batch) {
+                return;
             }
         }
+    }
+
+    /// Handles queued messages in order; `false` once asked to stop.
+    fn handle_batch(&mut self, batch: Vec<Message>) -> bool {
+        let mut uncommitted: Vec<(Reply<Result<SessionEvent, ApiError>>, Result<(SessionEvent, bool), ApiError>)> = Vec::new();
+        let mut in_transaction = false;
+        for message in batch {
+            match message {
+                Message::Apply(command, reply) if command.batches() => {
+                    if !in_transaction {
+                        if let Err(e) = self.store.begin_batch() {
+                            reply(Err(e.into()));
+                            continue;
+                        }
+                        in_transaction = true;
+                    }
+                    let outcome = self.apply(command);
+                    uncommitted.push((reply, outcome));
+                }
+                other => {
+                    if in_transaction {
+                        self.commit_batch(std::mem::take(&mut uncommitted));
+                        in_transaction = false;
+                    }
+                    if !self.handle(other) {
+                        return false;
+                    }
+                }
+            }
+        }
+        if in_transaction {
+            self.commit_batch(uncommitted);
+        }
+        true
+    }
+
+    /// Commits a batch of participants' changes, then tells everyone. If the commit
+    /// fails, nothing of the batch happened: the room is read back from the store and
+    /// every change in it is answered with the error.
+    fn commit_batch(&mut self, batch: Vec<(Reply<Result<SessionEvent, ApiError>>, Result<(SessionEvent, bool), ApiError>)>) {
+        if let Err(error) = self.store.commit_batch().map_err(ApiError::from) {
+            self.store.rollback_batch();
+            if let Ok(room) = Room::load(&mut self.store, self.state.id) {
+                self.room = room;
+            }
+            for (reply, outcome) in batch {
+                reply(outcome.and(Err(error.clone())));
+            }
+            return;
+        }
+        for (reply, outcome) in batch {
+            reply(outcome.map(|(event, changed)| {
+                if changed {
+                    self.broadcast(&event);
+                }
+                event
+            }));
+        }
+    }
+
+    fn broadcast(&mut self, event: &SessionEvent) {
+        let public = event.public();
+        self.subscribers.retain_mut(|hear| hear(&public));
+    }
+
+    /// Handles one message outside a batch; `false` for [`Message::Stop`].
+    fn handle(&mut self, message: Message) -> bool {
+        match message {
+            Message::Apply(command, reply) => {
+                let outcome = self.apply(command);
+                // Broadcast before the acknowledgement: once a caller hears back,
+                // every window already has the event queued.
+                reply(outcome.map(|(event, changed)| {
+                    if changed {
+                        self.broadcast(&event);
+                    }
+                    event
+                }));
+            }
+            Message::Participation(reply) => reply(Participation {
+                code: self.room.code.clone(),
+                rounds: self.room.rounds,
+                results: self.room.results(),
+                seq: self.state.seq,
+            }),
+            Message::Me(token, reply) => reply(self.room.participant(&token).map(|p| ParticipantView {
+                participant: p.clone(),
+                rounds: self.room.rounds,
+                answers: self
+                    .room
+                    .answers
+                    .range((p.id, String::new())..)
+                    .take_while(|((id, _), _)| *id == p.id)
+                    .map(|(_, a)| a.clone())
+                    .collect(),
+            })),
+            Message::Lookup(code, reply) => reply(self.room.check_code(&code).map(|()| RoomInfo {
+                workshop: self.state.name.clone(),
+                map: self.state.map.clone(),
+                rounds: self.room.rounds,
+            })),
+            Message::Subscribe(hear, reply) => {
+                self.subscribers.push(hear);
+                reply(self.state.clone());
+            }
+            Message::Stop => return false,
+        }
+        true
     }
 
     /// The event, and whether anything changed (a re-sent answer changes nothing).
@@ -543,25 +706,26 @@ impl Owner {
             Change::Answer(answer, receipt) => {
                 self.store.save_answer(id, &answer, &receipt, (self.clock)())?;
                 self.room.store_answer(receipt.participant, answer);
-                SessionEvent::AnswersChanged { seq, receipt, results: Box::new(self.room.results()) }
+                SessionEvent::AnswersChanged { seq, receipt }
             }
             Change::Resent(receipt) => {
-                let results = Box::new(self.room.results());
-                return Ok((SessionEvent::AnswersChanged { seq: self.state.seq, receipt, results }, false));
+                return Ok((SessionEvent::AnswersChanged { seq: self.state.seq, receipt }, false));
             }
             Change::Round(round, op) => {
-                match op {
+                let reset = match op {
                     RoundOp::Open | RoundOp::Close => {
                         let open = matches!(op, RoundOp::Open);
                         self.store.set_round(id, round, open)?;
                         self.room.rounds.set(round, open);
+                        None
                     }
                     RoundOp::Reset => {
                         self.store.reset_round(id, round)?;
                         self.room.reset(round);
+                        Some(round)
                     }
-                }
-                SessionEvent::RoundChanged { seq, rounds: self.room.rounds, results: Box::new(self.room.results()) }
+                };
+                SessionEvent::RoundChanged { seq, rounds: self.room.rounds, reset }
             }
         };
         self.state.seq = seq;
@@ -693,9 +857,7 @@ impl Owner {
                 self.restore(entry)
             }
             Join { code, name, unit, manager } => {
-                if participants::normalize_code(&code) != self.room.code {
-                    return Err(ApiError::new("bad_code", "this session code does not open the workshop; check the code on the screen"));
-                }
+                self.room.check_code(&code)?;
                 let (name, unit) = participants::validate_join(&self.state.map, name.as_deref(), &unit)?;
                 Change::Join { token: participants::new_token()?, name, unit, manager }
             }

@@ -314,7 +314,7 @@ fn check_pragma(conn: &Connection, pragma: &str, path: &Path) -> Result<(), Stor
 }
 
 /// Marks a workshop changed; a workshop that does not exist is an error.
-fn touch(tx: &Transaction, id: WorkshopId) -> Result<(), StoreError> {
+fn touch(tx: &Connection, id: WorkshopId) -> Result<(), StoreError> {
     if tx.execute(&format!("UPDATE workshop SET updated_at = {NOW_SQL} WHERE id = ?1"), [id])? == 0 {
         return Err(StoreError::WorkshopNotFound(id));
     }

@@ -22,6 +22,25 @@ fn stored_json_error(what: &str, e: serde_json::Error) -> StoreError {
 }
 
 impl Store {
+    /// Starts a transaction several participants' changes share (their own writes
+    /// are savepoints inside it): one commit, one disk sync, for a burst of answers.
+    pub fn begin_batch(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    pub fn commit_batch(&mut self) -> Result<(), StoreError> {
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
+    /// Takes back a batch whose commit failed (nothing of it is kept).
+    pub fn rollback_batch(&mut self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+
     /// The workshop's session code; the first call makes one with `new_code` (again
     /// while it collides with another workshop's code).
     pub fn session_code(
@@ -92,7 +111,7 @@ impl Store {
         manager: bool,
         joined_at: i64,
     ) -> Result<ParticipantId, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         super::touch(&tx, workshop)?;
         tx.execute(
             "INSERT INTO participant (workshop_id, token_hash, name, unit, manager, joined_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -119,7 +138,7 @@ impl Store {
     pub fn save_answer(&mut self, workshop: WorkshopId, answer: &Answer, receipt: &Receipt, at: i64) -> Result<(), StoreError> {
         let body = serde_json::to_string(answer).map_err(|e| StoreError::Io(e.to_string()))?;
         let receipt_json = serde_json::to_string(receipt).map_err(|e| StoreError::Io(e.to_string()))?;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         super::touch(&tx, workshop)?;
         tx.execute(
             "INSERT INTO answer (participant_id, question, round, submission, body, submitted_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)

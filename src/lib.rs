@@ -6,6 +6,8 @@ pub mod api;
 pub mod app;
 pub mod error;
 pub mod layout;
+pub mod live;
+pub mod loadtest;
 pub mod org;
 pub mod participants;
 pub mod server;

@@ -41,6 +41,8 @@ enum Command {
     Workshops(WorkshopsArgs),
     /// Serve a workshop's participants (the page, the WebSocket) until interrupted.
     Serve(ServeArgs),
+    /// Simulate a room of phones against a server on 127.0.0.1 and print the figures.
+    Loadtest(LoadtestArgs),
     /// Time the engine on a map (figures for bench/engine.sh; see docs/results-format.md).
     #[command(hide = true)]
     BenchImpact(BenchArgs),
@@ -136,6 +138,15 @@ struct ServeArgs {
 }
 
 #[derive(Args)]
+struct LoadtestArgs {
+    #[arg(long, default_value_t = 2000)]
+    participants: usize,
+    /// The answers are spread over this many seconds.
+    #[arg(long, default_value_t = 10.0)]
+    burst_seconds: f64,
+}
+
+#[derive(Args)]
 struct BenchArgs {
     #[arg(long)]
     map: PathBuf,
@@ -224,6 +235,7 @@ fn main() -> ExitCode {
         Command::New(args) => new_workshop(args),
         Command::Workshops(args) => list_workshops(args),
         Command::Serve(args) => serve(args),
+        Command::Loadtest(args) => loadtest(args),
         Command::BenchImpact(args) => bench_impact(args),
         Command::Torture(args) => torture(args),
     };
@@ -376,6 +388,22 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
         let _ = tokio::signal::ctrl_c().await;
     });
     server.stop();
+    Ok(())
+}
+
+fn loadtest(args: LoadtestArgs) -> Result<(), Failure> {
+    if args.participants == 0 || args.participants > 20_000 {
+        return Err(Failure::Input(format!("--participants {} is out of range (1 to 20000)", args.participants)));
+    }
+    if !(args.burst_seconds.is_finite() && args.burst_seconds >= 0.0 && args.burst_seconds <= 600.0) {
+        return Err(Failure::Input(format!("--burst-seconds {} is out of range (0 to 600)", args.burst_seconds)));
+    }
+    let report = ripple::loadtest::run(args.participants, std::time::Duration::from_secs_f64(args.burst_seconds))?;
+    for error in report.errors.iter().take(5) {
+        eprintln!("ripple loadtest: {error}");
+    }
+    println!("answers each: {}; ratings on the projector: {}", ripple::loadtest::ANSWERS_EACH, report.ratings_on_projector);
+    println!("{report}");
     Ok(())
 }
 

@@ -17,6 +17,11 @@ const COMMANDS: &[&str] = &[
     "list_displays",
     "open_audience",
     "close_audience",
+    "online_status",
+    "go_online",
+    "go_offline",
+    "participation",
+    "open_kiosk",
 ];
 
 fn main() {

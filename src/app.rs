@@ -13,7 +13,10 @@ use crate::api::{self, Recovery};
 use crate::error::ApiError;
 use crate::layout::{self, MapLayout};
 use crate::org::OrgMap;
-use crate::session::{SessionCommand, SessionEvent, WorkshopSession};
+use crate::live::{ProjectorFeed, PROJECTOR_INTERVAL};
+use crate::server::limits::Limits;
+use crate::server::{lan, OnlineStatus, ParticipantServer};
+use crate::session::{Participation, SessionCommand, SessionEvent, WorkshopSession};
 use crate::store::Store;
 use crate::workshop::{WorkshopId, WorkshopSummary};
 
@@ -74,6 +77,10 @@ pub enum AppEvent {
     ProjectorChanged(ProjectorState),
     /// The list of workshops changed (created, renamed, duplicated, deleted).
     WorkshopsChanged,
+    /// The room's live results and rounds, coalesced (see [`crate::live`]).
+    ParticipationChanged(Box<Participation>),
+    /// The participants' server started or stopped.
+    OnlineChanged(OnlineStatus),
 }
 
 /// Where the app's events go: the shell sends them to its windows, tests collect them.
@@ -84,6 +91,9 @@ pub trait EventSink: Send + Sync + 'static {
 pub struct App {
     db: PathBuf,
     store: Store,
+    /// Dropped before the session it serves (fields drop in order).
+    online: Option<ParticipantServer>,
+    feed: Option<ProjectorFeed>,
     live: Option<WorkshopSession>,
     projector: ProjectorState,
     sink: Arc<dyn EventSink>,
@@ -100,8 +110,16 @@ impl App {
     pub fn open(db: &Path, sink: Arc<dyn EventSink>) -> Result<App, ApiError> {
         let opened = api::open_app_store_recovering(db)?;
         api::backup_now(&opened.store)?;
-        let mut app =
-            App { db: db.to_owned(), store: opened.store, live: None, projector: ProjectorState::default(), sink, recovery: opened.recovery };
+        let mut app = App {
+            db: db.to_owned(),
+            store: opened.store,
+            online: None,
+            feed: None,
+            live: None,
+            projector: ProjectorState::default(),
+            sink,
+            recovery: opened.recovery,
+        };
         if let Some(first) = app.store.list_workshops()?.first() {
             app.open_workshop(first.id)?;
         }
@@ -121,7 +139,7 @@ impl App {
             .as_ref()
             .and_then(|r| r.latest_backup.clone())
             .ok_or_else(|| ApiError::new("no_backup", "there is no backup to restore"))?;
-        self.live = None;
+        self.close_live();
         // The backup is copied into the file in place (SQLite's backup API), so the
         // store's connection sees it; the new one replaces it for clarity.
         self.store = api::restore_backup(&self.db, &backup)?;
@@ -165,7 +183,7 @@ impl App {
     /// Deletes a workshop for good; the live one is closed first.
     pub fn delete_workshop(&mut self, id: WorkshopId) -> Result<(), ApiError> {
         if self.live.as_ref().map(WorkshopSession::id) == Some(id) {
-            self.live = None;
+            self.close_live();
         }
         api::delete_workshop(&mut self.store, id)?;
         self.sink.emit(AppEvent::WorkshopsChanged);
@@ -175,7 +193,7 @@ impl App {
     /// Makes a workshop live: its session owns every change from now on.
     pub fn open_workshop(&mut self, id: WorkshopId) -> Result<LiveWorkshop, ApiError> {
         // Close the previous session first, so its last change is committed before the new one loads.
-        self.live = None;
+        self.close_live();
         let session = api::start_session(&self.db, id)?;
         let events = session.subscribe();
         let sink = Arc::clone(&self.sink);
@@ -184,10 +202,18 @@ impl App {
             .name(format!("workshop-{id}-events"))
             .spawn(move || {
                 for event in events {
-                    sink.emit(AppEvent::WorkshopChanged(event));
+                    // A room answering sends hundreds of these a second: windows hear
+                    // of them through the coalesced participation feed instead.
+                    if !matches!(event, SessionEvent::AnswersChanged { .. } | SessionEvent::ParticipantJoined { .. }) {
+                        sink.emit(AppEvent::WorkshopChanged(event));
+                    }
                 }
             })
             .map_err(|e| ApiError::new("internal", format!("cannot forward the workshop's events: {e}")))?;
+        let sink = Arc::clone(&self.sink);
+        self.feed = Some(ProjectorFeed::start(session.handle(), PROJECTOR_INTERVAL, move |participation, _| {
+            sink.emit(AppEvent::ParticipationChanged(Box::new(participation)));
+        })?);
         self.live = Some(session);
         self.projector = ProjectorState::default();
         self.sink.emit(AppEvent::ProjectorChanged(self.projector));
@@ -247,6 +273,65 @@ impl App {
             self.sink.emit(AppEvent::ProjectorChanged(next));
         }
         self.projector
+    }
+
+    /// Stops the participants' server and the live session (in that order).
+    fn close_live(&mut self) {
+        if self.online.take().is_some() {
+            self.sink.emit(AppEvent::OnlineChanged(self.online_status()));
+        }
+        self.feed = None;
+        self.live = None;
+    }
+
+    /// The live workshop's session code, rounds and live results.
+    pub fn participation(&self) -> Result<Option<Participation>, ApiError> {
+        self.live.as_ref().map(WorkshopSession::participation).transpose()
+    }
+
+    /// Whether participants can join, and where.
+    pub fn online_status(&self) -> OnlineStatus {
+        let join = match (&self.online, &self.live) {
+            (Some(server), Some(live)) => live.participation().ok().and_then(|p| server.join_info(&p.code).ok()),
+            _ => None,
+        };
+        let kiosk_url = join.as_ref().map(|j| format!("{}&kiosk=1", j.url));
+        OnlineStatus { join, addresses: lan::addresses(), kiosk_url }
+    }
+
+    /// Starts the participants' server for the live workshop on `ip` (default: the
+    /// best LAN address) and `port` (default: 8765 or the next free one). Already
+    /// online elsewhere: moves there.
+    pub fn go_online(&mut self, ip: Option<&str>, port: Option<u16>) -> Result<OnlineStatus, ApiError> {
+        let live = self.live.as_ref().ok_or_else(no_live_workshop)?;
+        let ip = ip.map_or_else(|| lan::best_address().ip, str::to_owned);
+        let ip: std::net::IpAddr =
+            ip.parse().map_err(|_| ApiError::new("invalid_address", format!("'{ip}' is not an IP address of this machine")))?;
+        if port == Some(0) {
+            return Err(ApiError::new("invalid_port", "the port must be between 1 and 65535"));
+        }
+        self.online = None;
+        let server = ParticipantServer::start_on(live.handle(), ip, port, Limits::classroom());
+        let result = server.map(|server| self.online = Some(server));
+        let status = self.online_status();
+        self.sink.emit(AppEvent::OnlineChanged(status.clone()));
+        result.map(|()| status)
+    }
+
+    /// Stops the participants' server: phones are told; every answer stays saved.
+    pub fn go_offline(&mut self) -> OnlineStatus {
+        if self.online.take().is_some() {
+            self.sink.emit(AppEvent::OnlineChanged(self.online_status()));
+        }
+        self.online_status()
+    }
+
+    /// The kiosk page's link: online on this machine only (loopback) if the app was offline.
+    pub fn kiosk_url(&mut self) -> Result<String, ApiError> {
+        if self.online.is_none() {
+            self.go_online(Some("127.0.0.1"), None)?;
+        }
+        self.online_status().kiosk_url.ok_or_else(|| ApiError::new("offline", "the participants' server is not running"))
     }
 
     /// Takes an automatic backup (the shell calls this every few minutes).
@@ -389,6 +474,44 @@ mod tests {
         assert_eq!(app.list_workshops().unwrap().len(), 2);
         assert!(app.recovery().is_none());
         assert_eq!(app.restore_offered_backup().unwrap_err().code, "no_backup");
+    }
+
+    #[test]
+    fn going_online_serves_the_live_workshop_and_going_offline_stops_it() {
+        let (_dir, mut app, sink) = app();
+        assert!(app.online_status().join.is_none());
+        let status = app.go_online(Some("127.0.0.1"), None).unwrap();
+        let join = status.join.clone().expect("online");
+        let code = app.participation().unwrap().unwrap().code;
+        assert_eq!(join.code, code);
+        assert!(join.url.starts_with("http://127.0.0.1:") && join.url.ends_with(&format!("/?c={code}")), "{}", join.url);
+        assert_eq!(status.kiosk_url.as_deref(), Some(format!("{}&kiosk=1", join.url).as_str()));
+        assert!(status.addresses.iter().any(|a| a.loopback));
+        let addr: std::net::SocketAddr = join.address.parse().unwrap();
+        assert!(std::net::TcpStream::connect(addr).is_ok(), "something listens");
+        wait_for(&sink, |e| matches!(e, AppEvent::OnlineChanged(s) if s.join.is_some()));
+        assert!(app.go_offline().join.is_none());
+        assert!(std::net::TcpStream::connect(addr).is_err(), "nothing listens any more");
+        assert_eq!(app.go_online(Some("not an ip"), None).unwrap_err().code, "invalid_address");
+    }
+
+    #[test]
+    fn opening_another_workshop_takes_the_room_offline() {
+        let (_dir, mut app, _) = app();
+        let demo = app.current().unwrap().unwrap().id;
+        let copy = app.duplicate_workshop(demo, None).unwrap();
+        app.go_online(Some("127.0.0.1"), None).unwrap();
+        app.open_workshop(copy).unwrap();
+        assert!(app.online_status().join.is_none(), "phones of one workshop never answer into another");
+    }
+
+    #[test]
+    fn answers_reach_the_projector_as_coalesced_participation_events() {
+        let (_dir, mut app, sink) = app();
+        app.apply(SessionCommand::OpenRound { round: crate::participants::Round::SelfAssessment }).unwrap();
+        let code = app.participation().unwrap().unwrap().code;
+        app.apply(SessionCommand::Join { code, name: Some("Ana".into()), unit: "it".into(), manager: false }).unwrap();
+        wait_for(&sink, |e| matches!(e, AppEvent::ParticipationChanged(p) if p.results.attendees == 1 && p.rounds.self_assessment));
     }
 
     #[test]

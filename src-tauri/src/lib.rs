@@ -10,7 +10,8 @@ use ripple::agenda::PresenterClock;
 use ripple::api::Recovery;
 use ripple::app::{self, App, AppEvent, Display, EventSink, LiveWorkshop, ProjectorChange, ProjectorState};
 use ripple::error::ApiError;
-use ripple::session::{SessionCommand, SessionEvent};
+use ripple::server::OnlineStatus;
+use ripple::session::{Participation, SessionCommand, SessionEvent};
 use ripple::workshop::{TemplateInfo, WorkshopId, WorkshopSummary};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
 
@@ -38,6 +39,8 @@ impl<R: Runtime> EventSink for WindowEvents<R> {
             AppEvent::WorkshopChanged(e) => self.0.emit("workshop-changed", e),
             AppEvent::ProjectorChanged(p) => self.0.emit("projector-changed", p),
             AppEvent::WorkshopsChanged => self.0.emit("workshops-changed", ()),
+            AppEvent::ParticipationChanged(p) => self.0.emit("participation-changed", p),
+            AppEvent::OnlineChanged(s) => self.0.emit("online-changed", s),
         };
     }
 }
@@ -111,6 +114,45 @@ fn recovery_notice(state: State<'_, AppState>) -> Result<Option<Recovery>, ApiEr
 #[tauri::command]
 fn restore_backup(state: State<'_, AppState>) -> Result<Option<LiveWorkshop>, ApiError> {
     state.with(|app| app.restore_offered_backup())
+}
+
+#[tauri::command]
+fn online_status(state: State<'_, AppState>) -> Result<OnlineStatus, ApiError> {
+    state.with(|app| Ok(app.online_status()))
+}
+
+#[tauri::command]
+fn go_online(state: State<'_, AppState>, ip: Option<String>, port: Option<u16>) -> Result<OnlineStatus, ApiError> {
+    state.with(|app| app.go_online(ip.as_deref(), port))
+}
+
+#[tauri::command]
+fn go_offline(state: State<'_, AppState>) -> Result<OnlineStatus, ApiError> {
+    state.with(|app| Ok(app.go_offline()))
+}
+
+#[tauri::command]
+fn participation(state: State<'_, AppState>) -> Result<Option<Participation>, ApiError> {
+    state.with(|app| app.participation())
+}
+
+/// Opens the questionnaire in an app window (kiosk mode: participants take turns on
+/// the laptop). The page is the participants' own, served on this machine; the
+/// window gets no access to the app's commands.
+#[tauri::command]
+fn open_kiosk<R: Runtime>(handle: AppHandle<R>, state: State<'_, AppState>) -> Result<(), ApiError> {
+    let url = state.with(|app| app.kiosk_url())?;
+    let url: tauri::Url = url.parse().map_err(|e| ApiError::new("internal", format!("the kiosk link is not valid: {e}")))?;
+    if let Some(window) = handle.get_webview_window("kiosk") {
+        window.navigate(url).map_err(window_error)?;
+        return window.set_focus().map_err(window_error);
+    }
+    WebviewWindowBuilder::new(&handle, "kiosk", WebviewUrl::External(url))
+        .title("Ripple — questions")
+        .inner_size(900.0, 800.0)
+        .build()
+        .map_err(window_error)?;
+    Ok(())
 }
 
 fn window_error(e: tauri::Error) -> ApiError {
@@ -192,7 +234,12 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         restore_backup,
         list_displays,
         open_audience,
-        close_audience
+        close_audience,
+        online_status,
+        go_online,
+        go_offline,
+        participation,
+        open_kiosk
     ])
 }
 

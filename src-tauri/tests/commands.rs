@@ -44,7 +44,7 @@ fn the_first_start_lists_the_demo_workshop_and_makes_it_live_with_a_layout() {
     let units = live["map"]["units"].as_array().unwrap();
     assert!(units.iter().any(|u| u["id"] == "finance"));
     assert_eq!(live["layout"]["nodes"].as_array().unwrap().len(), units.len());
-    assert_eq!(live["projector"], json!({ "blank": false, "revealed": false }));
+    assert_eq!(live["projector"], json!({ "blank": false, "revealed": false, "hide_attendees": false }));
 }
 
 #[test]
@@ -125,4 +125,25 @@ fn a_damaged_database_is_set_aside_and_the_window_is_told_why() {
     assert_eq!(list.as_array().unwrap().len(), 1, "the app starts with a fresh database holding the demo");
     let err = invoke(&window, "restore_backup", json!({})).unwrap_err();
     assert_eq!(err["code"], "no_backup", "a new installation has no backup to offer: {err}");
+}
+
+#[test]
+fn the_presenter_takes_the_room_online_and_offline_and_reads_the_live_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with_db(&dir.path().join("ripple.db"));
+    let status = invoke(&window, "go_online", json!({ "ip": "127.0.0.1", "port": null })).unwrap();
+    let code = status["join"]["code"].as_str().unwrap().to_owned();
+    assert!(status["join"]["url"].as_str().unwrap().ends_with(&format!("/?c={code}")));
+    assert!(status["join"]["qr_svg"].as_str().unwrap().starts_with("<?xml") || status["join"]["qr_svg"].as_str().unwrap().contains("<svg"));
+    let participation = invoke(&window, "participation", json!({})).unwrap();
+    assert_eq!(participation["code"], code.as_str());
+    assert_eq!(participation["results"]["attendees"], 0);
+    invoke(&window, "apply", json!({ "command": { "type": "open_round", "round": "thanks" } })).unwrap();
+    assert_eq!(invoke(&window, "participation", json!({})).unwrap()["rounds"]["thanks"], true);
+    let projector = invoke(&window, "set_projector", json!({ "change": { "hide_attendees": true } })).unwrap();
+    assert_eq!(projector, json!({ "blank": false, "revealed": false, "hide_attendees": true }));
+    let status = invoke(&window, "go_offline", json!({})).unwrap();
+    assert_eq!(status["join"], Value::Null);
+    let refused = invoke(&window, "go_online", json!({ "ip": "example.org", "port": null })).unwrap_err();
+    assert_eq!(refused["code"], "invalid_address");
 }

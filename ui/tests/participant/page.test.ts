@@ -1,0 +1,498 @@
+// The participant page in happy-dom, against a fake WebSocket that plays the server.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { start } from '../../participant/participant.js';
+import type { ParticipantReply } from '../../src/lib/bindings/ParticipantReply';
+import type { UnitChoice } from '../../src/lib/bindings/UnitChoice';
+import type { Answer } from '../../src/lib/bindings/Answer';
+
+const TOKEN = 'c0ffee'.repeat(10) + 'abcd';
+const units: UnitChoice[] = [
+  { id: 'households', name: 'Households', kind: 'external' },
+  { id: 'customer-service', name: 'Customer Service', kind: 'frontline' },
+  { id: 'finance', name: 'Finance', kind: 'support' },
+  { id: 'it', name: 'IT', kind: 'support' },
+];
+const closed = { self_assessment: false, thanks: false };
+const open = { self_assessment: true, thanks: false };
+
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  sent: Record<string, any>[] = [];
+  onopen: (() => void) | null = null;
+  onclose: (() => void) | null = null;
+  onmessage: ((e: { data: string }) => void) | null = null;
+  closed = false;
+  constructor(public url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string) {
+    this.sent.push(JSON.parse(data));
+  }
+  close() {
+    this.closed = true;
+  }
+  open() {
+    this.onopen?.();
+  }
+  reply(m: ParticipantReply) {
+    this.onmessage?.({ data: JSON.stringify(m) });
+  }
+  last(type: string) {
+    return [...this.sent].reverse().find((m) => m.type === type);
+  }
+}
+
+const socket = () => FakeSocket.all[FakeSocket.all.length - 1];
+const app = () => document.getElementById('app')!;
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const text = () => app().textContent ?? '';
+const status = (id: string) => byId(id).textContent;
+
+function type(id: string, value: string) {
+  const el = byId<HTMLInputElement>(id);
+  el.value = value;
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+}
+function choose(id: string, value: string) {
+  const el = byId<HTMLSelectElement>(id);
+  el.value = value;
+  el.dispatchEvent(new Event('change', { bubbles: true }));
+}
+function tick(id: string) {
+  byId<HTMLInputElement>(id).click();
+}
+function welcome(rounds = open, answers: Answer[] = [], token?: string, manager = false): ParticipantReply {
+  return {
+    type: 'welcome',
+    ...(token ? { token } : {}),
+    workshop: 'Spring cohort',
+    units,
+    me: { participant: { id: 7, name: 'Ana', unit: 'finance', manager }, rounds, answers },
+  };
+}
+
+let stop: () => void;
+function boot(url: string) {
+  history.replaceState(null, '', url);
+  document.body.replaceChildren();
+  const conn = document.createElement('p');
+  const main = document.createElement('main');
+  main.id = 'app';
+  document.body.append(conn, main);
+  stop = start(main, conn);
+  return conn;
+}
+
+/** Joined, with the self-assessment open. */
+function joined(url = '/?c=ABC234') {
+  boot(url);
+  socket().open();
+  socket().reply({ type: 'room', workshop: 'Spring cohort', units, rounds: open, ref: '1' });
+  socket().reply(welcome(open, [], TOKEN));
+}
+
+function answerCustomerService() {
+  tick('cu-0'); // Customer Service (sorted by name, external left out)
+  type('c0-n0', 'Payslips on the 25th');
+  choose('c0-n0-c', 'time');
+  tick('c0-w-sometimes');
+  tick('c0-r-6');
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  FakeSocket.all = [];
+  vi.stubGlobal('WebSocket', FakeSocket);
+  localStorage.clear();
+});
+afterEach(() => {
+  stop();
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+describe('joining', () => {
+  it('looks up the QR link’s code, then joins with a name, a unit and the manager box', () => {
+    boot('/?c=abc234');
+    expect(socket().url).toBe(`ws://${location.host}/ws`);
+    socket().open();
+    expect(socket().sent).toEqual([{ type: 'lookup', code: 'ABC234', ref: '1' }]); // asked before the socket opened, sent when it did
+    socket().reply({ type: 'room', workshop: 'Spring cohort', units, rounds: closed, ref: '1' });
+    expect(document.querySelector('h1')!.textContent).toBe('Spring cohort');
+    const options = [...byId<HTMLSelectElement>('unit').options].map((o) => o.value);
+    expect(options).toEqual(['', 'customer-service', 'finance', 'it']);
+    type('name', ' Ana ');
+    choose('unit', 'finance');
+    tick('manager');
+    byId<HTMLButtonElement>('form-error').closest('form')!.querySelector('button')!.click();
+    expect(socket().last('join')).toEqual({ type: 'join', code: 'ABC234', name: 'Ana', unit: 'finance', manager: true, ref: '2' });
+  });
+
+  it('joins anonymously', () => {
+    boot('/?c=ABC234');
+    socket().open();
+    socket().reply({ type: 'room', workshop: 'W', units, rounds: closed, ref: '1' });
+    type('name', 'Ana');
+    tick('anonymous');
+    expect(byId<HTMLInputElement>('name').disabled).toBe(true);
+    choose('unit', 'it');
+    app().querySelector('form')!.requestSubmit();
+    expect(socket().last('join')).toMatchObject({ name: null, unit: 'it', manager: false });
+  });
+
+  it('asks for the unit before joining', () => {
+    boot('/?c=ABC234');
+    socket().open();
+    socket().reply({ type: 'room', workshop: 'W', units, rounds: closed, ref: '1' });
+    app().querySelector('form')!.requestSubmit();
+    expect(status('form-error')).toBe('Please choose your unit.');
+    expect(socket().last('join')).toBeUndefined();
+  });
+
+  it('starts with the code field without a code, and says when a code is wrong', () => {
+    boot('/');
+    socket().open();
+    expect(byId('code')).toBeTruthy();
+    type('code', 'zzz-999');
+    app().querySelector('form')!.requestSubmit();
+    expect(socket().last('lookup')).toMatchObject({ code: 'ZZZ999' });
+    socket().reply({ type: 'error', code: 'bad_code', message: 'no workshop has the code ZZZ999', ref: socket().last('lookup')!.ref });
+    expect(status('form-error')).toMatch(/No workshop has this code/);
+  });
+
+  it('shows the wait after too many wrong codes, and lets the person try again after it', () => {
+    boot('/');
+    socket().open();
+    type('code', 'WRONG1');
+    app().querySelector('form')!.requestSubmit();
+    socket().reply({ type: 'error', code: 'slow_down', message: 'too many wrong codes', retry_ms: 4000, ref: socket().last('lookup')!.ref });
+    expect(byId('wait').hidden).toBe(false);
+    expect(status('wait')).toBe('Too many wrong codes. Try again in 4 s.');
+    expect(app().querySelector<HTMLButtonElement>('form button')!.disabled).toBe(true);
+    vi.advanceTimersByTime(2000);
+    expect(status('wait')).toBe('Too many wrong codes. Try again in 2 s.');
+    vi.advanceTimersByTime(2500);
+    expect(app().querySelector<HTMLButtonElement>('form button')!.disabled).toBe(false);
+  });
+
+  it('keeps the token and puts it in the link; the personal link is offered', () => {
+    boot('/?c=ABC234');
+    socket().open();
+    socket().reply(welcome(closed, [], TOKEN));
+    expect(JSON.parse(localStorage.getItem('ripple.identity')!)).toEqual({ token: TOKEN, code: 'ABC234' });
+    expect(location.search).toBe('?c=ABC234');
+    expect(location.hash).toBe(`#t=${TOKEN}`);
+    expect(byId<HTMLInputElement>('link').value).toBe(`${location.origin}/?c=ABC234#t=${TOKEN}`);
+    expect(text()).toContain('Waiting for the trainer');
+  });
+});
+
+describe('resuming', () => {
+  it('resumes with the link’s token and fills the form with the stored answers', () => {
+    boot(`/?c=ABC234#t=${TOKEN}`);
+    socket().open();
+    expect(socket().sent[0]).toEqual({ type: 'resume', token: TOKEN, ref: '1' });
+    socket().reply(
+      welcome(open, [
+        { question: 'customers', customers: [
+          { customer: { unit: 'customer-service' }, needs: [{ text: 'Payslips', category: 'time' }], two_way: 'yes', rating: 8 },
+          { customer: { proposed: 'Night shift' }, needs: [], two_way: 'no', rating: 3 },
+        ] },
+      ]),
+    );
+    expect(byId<HTMLInputElement>('cu-0').checked).toBe(true);
+    expect(byId<HTMLInputElement>('c0-n0').value).toBe('Payslips');
+    expect(byId<HTMLSelectElement>('c0-n0-c').value).toBe('time');
+    expect(byId<HTMLInputElement>('c0-w-yes').checked).toBe(true);
+    expect(byId<HTMLInputElement>('c0-r-8').checked).toBe(true);
+    expect(byId('c1-h').textContent).toBe('Night shift');
+    expect(byId<HTMLInputElement>('c1-r-3').checked).toBe(true);
+    expect(status('status-customers')).toBe('Saved ✓');
+    expect(JSON.parse(localStorage.getItem('ripple.identity')!).token).toBe(TOKEN);
+  });
+
+  it('resumes with the stored token when the link has none', () => {
+    localStorage.setItem('ripple.identity', JSON.stringify({ token: TOKEN, code: 'ABC234' }));
+    boot('/?c=ABC234');
+    socket().open();
+    expect(socket().sent).toEqual([{ type: 'resume', token: TOKEN, ref: '1' }]);
+    socket().reply(welcome(closed));
+    expect(location.hash).toBe(`#t=${TOKEN}`);
+  });
+
+  it('forgets a bad token and goes back to joining', () => {
+    boot(`/?c=ABC234#t=${TOKEN}`);
+    socket().open();
+    socket().reply({ type: 'error', code: 'bad_token', message: 'unknown token', ref: '1' });
+    expect(localStorage.getItem('ripple.identity')).toBeNull();
+    expect(location.hash).toBe('');
+    socket().open(); // a fresh connection: the old participant's news stops
+    expect(socket().last('lookup')).toMatchObject({ code: 'ABC234' });
+    socket().reply({ type: 'room', workshop: 'W', units, rounds: open, ref: socket().last('lookup')!.ref });
+    expect(byId('unit')).toBeTruthy();
+    expect(text()).toContain('Please join again');
+  });
+});
+
+describe('the self-assessment', () => {
+  it('waits while the round is closed and shows the questions when the trainer opens it', () => {
+    boot('/?c=ABC234');
+    socket().open();
+    socket().reply(welcome(closed, [], TOKEN));
+    expect(byId('cu-0')).toBeNull();
+    socket().reply(welcome(open));
+    expect(byId('cu-0')).toBeTruthy();
+    expect(text()).not.toContain('Waiting for the trainer');
+  });
+
+  it('sends the four answers with a fresh submission id and shows Saving…, then Saved ✓', () => {
+    joined();
+    answerCustomerService();
+    type('new-customer', 'Night shift');
+    byId('add-customer').click();
+    tick('c1-w-no');
+    tick('c1-r-4');
+    expect(status('status-customers')).toBe('Changed — not saved yet');
+    byId('save-customers').click();
+    const sub = socket().last('submit')!;
+    expect(sub.token).toBe(TOKEN);
+    expect(sub.submission).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(sub.answer).toEqual({
+      question: 'customers',
+      customers: [
+        { customer: { unit: 'customer-service' }, needs: [{ text: 'Payslips on the 25th', category: 'time' }], two_way: 'sometimes', rating: 6 },
+        { customer: { proposed: 'Night shift' }, needs: [], two_way: 'no', rating: 4 },
+      ],
+    });
+    expect(status('status-customers')).toBe('Saving…');
+    expect(JSON.parse(localStorage.getItem('ripple.outbox')!)).toHaveLength(1);
+    socket().reply({ type: 'ack', receipt: { submission: sub.submission, participant: 7, question: 'customers' } });
+    expect(status('status-customers')).toBe('Saved ✓');
+    expect(JSON.parse(localStorage.getItem('ripple.outbox')!)).toEqual([]);
+  });
+
+  it('says what is missing instead of sending', () => {
+    joined();
+    tick('cu-1'); // Finance
+    byId('save-customers').click();
+    expect(socket().last('submit')).toBeUndefined();
+    expect(byId('c0-err').textContent).toContain('Question 3: choose yes, sometimes or no.');
+    expect(byId('c0-err').textContent).toContain('Question 4');
+    expect(document.activeElement).toBe(byId('c0-err'));
+  });
+
+  it('keeps an answer made offline and re-sends it, with the same id, once connected again', () => {
+    joined();
+    socket().onclose!();
+    expect(document.querySelector('.conn')!.textContent).toMatch(/Reconnecting|No connection/);
+    answerCustomerService();
+    byId('save-customers').click();
+    expect(status('status-customers')).toBe('Not sent yet — will retry');
+    const id = JSON.parse(localStorage.getItem('ripple.outbox')!)[0].submission;
+    vi.advanceTimersByTime(700);
+    expect(FakeSocket.all).toHaveLength(2);
+    socket().open();
+    expect(socket().sent.map((m) => m.type)).toEqual(['resume', 'submit']);
+    expect(socket().last('submit')!.submission).toBe(id);
+    expect(status('status-customers')).toBe('Saving…');
+    socket().reply({ type: 'ack', receipt: { submission: id, participant: 7, question: 'customers' } });
+    expect(status('status-customers')).toBe('Saved ✓');
+  });
+
+  it('re-sends the outbox after a reload', () => {
+    joined();
+    answerCustomerService();
+    byId('save-customers').click();
+    const id = socket().last('submit')!.submission;
+    stop();
+    FakeSocket.all = [];
+    boot(location.pathname + location.search + location.hash);
+    socket().open();
+    expect(socket().sent.map((m) => [m.type, m.submission])).toEqual([['resume', undefined], ['submit', id]]);
+    socket().reply(welcome(open, []));
+    // The queued answer is newer than what the server holds: it stays in the form.
+    expect(byId<HTMLInputElement>('c0-n0').value).toBe('Payslips on the 25th');
+  });
+
+  it('reconnects when an answer gets no acknowledgement', () => {
+    joined();
+    answerCustomerService();
+    byId('save-customers').click();
+    const first = socket();
+    vi.advanceTimersByTime(11000);
+    expect(first.closed).toBe(true);
+    expect(socket()).not.toBe(first);
+  });
+
+  it('shows a refused answer’s error next to the form, naming the customer', () => {
+    joined();
+    answerCustomerService();
+    byId('save-customers').click();
+    const sub = socket().last('submit')!;
+    socket().reply({ type: 'error', code: 'invalid_input', message: 'customers[0].needs[0].text: at most 280 characters (got 300)', submission: sub.submission });
+    expect(status('status-customers')).toBe('Customers[0].needs[0].text: at most 280 characters (got 300)');
+    expect(byId('c0-err').textContent).toContain('at most 280 characters');
+    expect(JSON.parse(localStorage.getItem('ripple.outbox')!)).toEqual([]);
+  });
+
+  it('says when the round closed before the answer arrived', () => {
+    joined();
+    answerCustomerService();
+    byId('save-customers').click();
+    socket().reply({ type: 'error', code: 'round_closed', message: 'the self-assessment round is closed', submission: socket().last('submit')!.submission });
+    expect(status('status-customers')).toMatch(/closed this round/);
+  });
+
+  it('waits as long as the server says after rate_limited, then re-sends the same id', () => {
+    joined();
+    answerCustomerService();
+    byId('save-customers').click();
+    const sub = socket().last('submit')!;
+    socket().reply({ type: 'error', code: 'rate_limited', message: 'slow down', retry_ms: 2000, submission: sub.submission });
+    expect(status('status-customers')).toBe('Not sent yet — will retry');
+    socket().sent = [];
+    vi.advanceTimersByTime(1500);
+    expect(socket().sent).toEqual([]);
+    vi.advanceTimersByTime(600);
+    expect(socket().last('submit')!.submission).toBe(sub.submission);
+  });
+
+  it('keeps unsent edits when the server pushes news', () => {
+    joined();
+    answerCustomerService();
+    socket().reply(welcome({ self_assessment: true, thanks: true }, []));
+    expect(byId<HTMLInputElement>('c0-n0').value).toBe('Payslips on the 25th');
+    expect(byId('h-thanks')).toBeTruthy();
+  });
+
+  it('asks managers the two managers’ questions', () => {
+    boot('/?c=ABC234');
+    socket().open();
+    socket().reply(welcome(open, [{ question: 'manager', morale: 'Low', team: '' }], TOKEN, true));
+    expect(byId<HTMLTextAreaElement>('morale').value).toBe('Low');
+    type('team', 'Talk more');
+    byId('save-manager').click();
+    expect(socket().last('submit')!.answer).toEqual({ question: 'manager', morale: 'Low', team: 'Talk more' });
+  });
+
+  it('rates a service received', () => {
+    joined();
+    choose('rr-unit', 'it');
+    tick('rr-7');
+    type('rr-comment', 'Quick fixes');
+    byId('send-rating').click();
+    expect(socket().last('submit')!.answer).toEqual({ question: 'received_rating', unit: 'it', rating: 7, comment: 'Quick fixes' });
+    expect(app().querySelector('.sent')!.textContent).toContain('IT7 / 10 — Quick fixes');
+  });
+});
+
+describe('thanks', () => {
+  it('counts characters and sends a thank-you to each of several units', () => {
+    boot('/?c=ABC234');
+    socket().open();
+    socket().reply(welcome({ self_assessment: false, thanks: true }, [], TOKEN));
+    byId('send-thanks').click();
+    expect(status('thanks-error')).toBe('Please choose a unit.');
+    choose('th-unit', 'it');
+    type('th-message', 'Thanks for the laptop!');
+    expect(status('th-message-n')).toBe('22 / 280');
+    expect(byId<HTMLTextAreaElement>('th-message').maxLength).toBe(280);
+    byId('send-thanks').click();
+    choose('th-unit', 'customer-service');
+    type('th-message', 'Great calls');
+    byId('send-thanks').click();
+    const sent = socket().sent.filter((m) => m.type === 'submit').map((m) => m.answer);
+    expect(sent).toEqual([
+      { question: 'thanks', unit: 'it', message: 'Thanks for the laptop!' },
+      { question: 'thanks', unit: 'customer-service', message: 'Great calls' },
+    ]);
+    expect(app().querySelectorAll('.sent li')).toHaveLength(2);
+  });
+});
+
+describe('free text', () => {
+  it('is shown as text, never as markup', () => {
+    const evil = '<script>alert(1)</script><b>x</b>';
+    boot('/?c=ABC234');
+    socket().open();
+    socket().reply({ type: 'room', workshop: evil, units: [...units, { id: 'evil', name: evil, kind: 'support' }], rounds: open, ref: '1' });
+    const r = welcome(open, [{ question: 'customers', customers: [{ customer: { proposed: evil }, needs: [{ text: evil, category: 'quality' }], two_way: 'yes', rating: 1 }] }], TOKEN);
+    if (r.type === 'welcome') {
+      r.workshop = evil;
+      r.me.participant.name = evil;
+      r.units = [...units, { id: 'evil', name: evil, kind: 'support' }];
+    }
+    socket().reply(r);
+    expect(document.querySelector('h1')!.textContent).toBe(evil);
+    expect(text()).toContain(`${evil} · Finance`);
+    expect(byId<HTMLInputElement>('c0-n0').value).toBe(evil);
+    expect(app().querySelector('b, script')).toBeNull();
+  });
+});
+
+describe('the connection', () => {
+  it('backs off, then falls back to POST /api when WebSockets never connect', async () => {
+    const fetch = vi.fn(async (_url: string, init: { body: string }) => {
+      const req = JSON.parse(init.body);
+      return { json: async () => ({ ...welcome(open), ref: req.ref }) };
+    });
+    vi.stubGlobal('fetch', fetch);
+    const conn = boot(`/?c=ABC234#t=${TOKEN}`);
+    socket().onclose!();
+    expect(conn.textContent).toMatch(/Reconnecting/);
+    vi.advanceTimersByTime(700);
+    expect(FakeSocket.all).toHaveLength(2);
+    socket().onclose!();
+    expect(conn.textContent).toBe('Connected (compatibility mode)');
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(fetch.mock.calls[0][0]).toBe('/api');
+    expect(JSON.parse(fetch.mock.calls[0][1].body)).toMatchObject({ type: 'resume', token: TOKEN });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(byId('cu-0')).toBeTruthy();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(fetch).toHaveBeenCalledTimes(2); // a poll
+  });
+
+  it('takes an error reply of POST /api (HTTP 4xx) like one over the WebSocket', async () => {
+    vi.stubGlobal('fetch', vi.fn(async (_url: string, init: { body: string }) => {
+      const req = JSON.parse(init.body);
+      const reply = req.type === 'resume'
+        ? { type: 'error', code: 'bad_token', message: 'unknown token', ref: req.ref }
+        : { type: 'room', workshop: 'W', units, rounds: open, ref: req.ref };
+      return { status: reply.type === 'error' ? 403 : 200, json: async () => reply };
+    }));
+    boot(`/?c=ABC234#t=${TOKEN}`);
+    socket().onclose!();
+    vi.advanceTimersByTime(700);
+    socket().onclose!();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(localStorage.getItem('ripple.identity')).toBeNull();
+    expect(byId('unit')).toBeTruthy();
+  });
+});
+
+describe('kiosk mode', () => {
+  it('keeps no token in storage or in the address, and forgets the person when they are done', () => {
+    joined('/?c=ABC234&kiosk=1');
+    expect(localStorage.getItem('ripple.identity')).toBeNull();
+    expect(location.hash).toBe('');
+    expect(byId('link')).toBeNull();
+    expect(document.body.classList.contains('kiosk')).toBe(true);
+    byId('done').click();
+    expect(text()).toContain('Connecting');
+    socket().open();
+    expect(socket().last('lookup')).toMatchObject({ code: 'ABC234' });
+    socket().reply({ type: 'room', workshop: 'W', units, rounds: open, ref: socket().last('lookup')!.ref });
+    expect(byId('unit')).toBeTruthy();
+    expect(text()).toContain('The next person can join now');
+  });
+
+  it('asks again before forgetting unsaved changes', () => {
+    joined('/?c=ABC234&kiosk=1');
+    answerCustomerService();
+    byId('done').click();
+    expect(text()).toContain('Some changes are not saved yet');
+    byId('done').click();
+    expect(byId('done')).toBeNull();
+  });
+});

@@ -17,7 +17,7 @@ use crate::agenda::{Activity, ActivityDraft, ActivityId, Agenda};
 use crate::error::ApiError;
 use crate::org::{OrgMap, ServiceLink, Unit};
 use crate::participants::{
-    self, Answer, LiveResults, Participant, ParticipantId, Receipt, Round, RoundStates, Tally,
+    self, Answer, CustomerRef, LiveResults, Participant, ParticipantId, Receipt, Round, RoundStates, Tally,
 };
 use crate::store::{Store, StoreError};
 use crate::workshop::WorkshopId;
@@ -69,6 +69,9 @@ pub enum SessionCommand {
     CloseRound { round: Round },
     /// The trainer deletes every answer of a round (it stays open or closed).
     ResetRound { round: Round },
+    /// The trainer accepts an internal customer participants typed (`name`, any case)
+    /// as a unit of the map; the answers naming it now name the unit.
+    AcceptProposedUnit { name: String, kind: crate::org::UnitKind },
 }
 
 /// What changed, sent to every subscriber once committed; also the acknowledgement.
@@ -522,6 +525,8 @@ enum Change {
     /// A submission stored before: acknowledged again, nothing changes.
     Resent(Receipt),
     Round(Round, RoundOp),
+    /// A proposed unit accepted: the new map and the answers that now name it.
+    Accept(OrgMap, Vec<(ParticipantId, Answer)>, UndoStep),
 }
 
 /// What a committed change does to the undo stack.
@@ -711,6 +716,15 @@ impl Owner {
             Change::Resent(receipt) => {
                 return Ok((SessionEvent::AnswersChanged { seq: self.state.seq, receipt }, false));
             }
+            Change::Accept(map, answers, undo) => {
+                self.store.accept_proposed_unit(id, &map, &answers)?;
+                self.state.map = map;
+                self.remember(undo);
+                for (participant, answer) in answers {
+                    self.room.store_answer(participant, answer);
+                }
+                SessionEvent::MapChanged { seq, map: self.state.map.clone() }
+            }
             Change::Round(round, op) => {
                 let reset = match op {
                     RoundOp::Open | RoundOp::Close => {
@@ -875,6 +889,40 @@ impl Owner {
                 let receipt = Receipt { submission, participant: participant.id, question: answer.question() };
                 Change::Answer(answer, receipt)
             }
+            AcceptProposedUnit { name, kind } => {
+                let folded = name.trim().to_lowercase();
+                let mentioned = |c: &CustomerRef| matches!(c, CustomerRef::Proposed(p) if p.to_lowercase() == folded);
+                let named: Vec<(ParticipantId, Answer)> = self
+                    .room
+                    .answers
+                    .iter()
+                    .filter_map(|((participant, _), answer)| match answer {
+                        Answer::Customers { customers } if customers.iter().any(|c| mentioned(&c.customer)) => Some((*participant, answer.clone())),
+                        _ => None,
+                    })
+                    .collect();
+                if named.is_empty() {
+                    return Err(not_found(format!("no participant proposed '{}'", name.trim())));
+                }
+                let unit = Unit { id: unique_unit_id(&map, &folded), name: name.trim().to_owned(), kind, weight: 1.0 };
+                let id = unit.id.clone();
+                map.units.push(unit);
+                let answers = named
+                    .into_iter()
+                    .map(|(participant, answer)| match answer {
+                        Answer::Customers { mut customers } => {
+                            for c in &mut customers {
+                                if mentioned(&c.customer) {
+                                    c.customer = CustomerRef::Unit(id.clone());
+                                }
+                            }
+                            (participant, Answer::Customers { customers })
+                        }
+                        other => (participant, other),
+                    })
+                    .collect();
+                Change::Accept(map, answers, old_map())
+            }
             OpenRound { round } => Change::Round(round, RoundOp::Open),
             CloseRound { round } => Change::Round(round, RoundOp::Close),
             ResetRound { round } => Change::Round(round, RoundOp::Reset),
@@ -900,6 +948,28 @@ impl Owner {
             }
         }
     }
+}
+
+/// A unit id made from a name (`Night shift` → `night-shift`), unique in the map.
+fn unique_unit_id(map: &OrgMap, name: &str) -> String {
+    let mut base: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if base.is_empty() {
+        base = "unit".into();
+    }
+    let mut id = base.clone();
+    let mut n = 2;
+    while map.unit(&id).is_some() {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
 }
 
 fn round_label(round: Round) -> &'static str {

@@ -465,3 +465,33 @@ fn an_edited_thanks_note_or_typed_customer_is_shown_once_in_its_newer_form() {
     assert_eq!(results.proposed.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Night crew"]);
     assert_eq!(results.ratings.total, 1);
 }
+
+#[test]
+fn the_trainer_accepts_a_proposed_unit_and_the_answers_naming_it_now_name_the_unit() {
+    let f = live();
+    let a = f.join(Some("Ada"), "finance", false);
+    let b = f.join(Some("Bo"), "it", false);
+    let proposed = |name: &str, rating| Answer::Customers {
+        customers: vec![CustomerAnswer { customer: CustomerRef::Proposed(name.into()), needs: vec![], two_way: TwoWay::Yes, rating }],
+    };
+    f.receipt(&a, ID1, proposed("Night shift", 4));
+    f.receipt(&b, ID1, proposed("night SHIFT", 8));
+    assert_eq!(f.session.participation().unwrap().results.proposed[0].mentions, 2);
+    let event = f.apply(C::AcceptProposedUnit { name: " Night Shift ".into(), kind: ripple::org::UnitKind::Frontline });
+    let SessionEvent::MapChanged { map, .. } = event else { panic!("{event:?}") };
+    let unit = map.unit("night-shift").expect("the unit is in the map");
+    assert_eq!((unit.name.as_str(), unit.kind), ("Night Shift", ripple::org::UnitKind::Frontline));
+    let results = f.session.participation().unwrap().results;
+    assert!(results.proposed.is_empty(), "{:?}", results.proposed);
+    let edges: Vec<_> = results.edges.iter().filter(|e| e.customer == CustomerRef::Unit("night-shift".into())).collect();
+    assert_eq!(edges.len(), 2, "{:?}", results.edges);
+    // Saved: a fresh session reads the unit and the rewritten answers from the file.
+    let stored = f.stored();
+    assert!(stored.answers.iter().all(|(_, answer)| matches!(answer,
+        Answer::Customers { customers } if customers[0].customer == CustomerRef::Unit("night-shift".into()))));
+    assert!(Store::open(&f.db).unwrap().load_map(f.id).unwrap().unit("night-shift").is_some());
+    // A second proposal with the same name as an existing unit's id gets its own id.
+    f.receipt(&a, ID2, proposed("Night-shift crew", 5));
+    let refused = f.refused(C::AcceptProposedUnit { name: "Nobody proposed this".into(), kind: ripple::org::UnitKind::Support });
+    assert_eq!(refused.code, "not_found");
+}

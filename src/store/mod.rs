@@ -170,13 +170,7 @@ impl Store {
     pub fn save_map(&mut self, id: WorkshopId, map: &OrgMap) -> Result<(), StoreError> {
         map.validate()?;
         let tx = self.conn.transaction()?;
-        touch(&tx, id)?;
-        tx.execute("UPDATE workshop SET map_name = ?2 WHERE id = ?1", params![id, map.name])?;
-        // Links first: deleting units would cascade to them anyway, but this way the
-        // inserts below never meet a stale row.
-        tx.execute("DELETE FROM link WHERE workshop_id = ?1", [id])?;
-        tx.execute("DELETE FROM unit WHERE workshop_id = ?1", [id])?;
-        insert_map_rows(&tx, id, map)?;
+        replace_map_rows(&tx, id, map)?;
         tx.commit()?;
         Ok(())
     }
@@ -321,6 +315,17 @@ fn touch(tx: &Connection, id: WorkshopId) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Replaces the map of workshop `id` inside the caller's transaction.
+pub(super) fn replace_map_rows(tx: &Connection, id: WorkshopId, map: &OrgMap) -> Result<(), StoreError> {
+    touch(tx, id)?;
+    tx.execute("UPDATE workshop SET map_name = ?2 WHERE id = ?1", params![id, map.name])?;
+    // Links first: deleting units would cascade to them anyway, but this way the
+    // inserts below never meet a stale row.
+    tx.execute("DELETE FROM link WHERE workshop_id = ?1", [id])?;
+    tx.execute("DELETE FROM unit WHERE workshop_id = ?1", [id])?;
+    insert_map_rows(tx, id, map)
+}
+
 fn insert_agenda_rows(tx: &Transaction, id: WorkshopId, agenda: &Agenda) -> Result<(), StoreError> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO activity (workshop_id, id, position, kind, title, planned_minutes, notes, started_at, finished_at)
@@ -352,7 +357,7 @@ fn insert_workshop(tx: &Transaction, name: &str, map: &OrgMap, agenda: &Agenda) 
     Ok(id)
 }
 
-fn insert_map_rows(tx: &Transaction, id: WorkshopId, map: &OrgMap) -> Result<(), StoreError> {
+fn insert_map_rows(tx: &Connection, id: WorkshopId, map: &OrgMap) -> Result<(), StoreError> {
     let mut unit = tx.prepare_cached(
         "INSERT INTO unit (workshop_id, id, position, name, kind, weight) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;

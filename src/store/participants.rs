@@ -154,6 +154,28 @@ impl Store {
         Ok(())
     }
 
+    /// Saves the map with a unit participants proposed, and their answers now naming
+    /// it, in one transaction.
+    pub fn accept_proposed_unit(
+        &mut self,
+        workshop: WorkshopId,
+        map: &crate::org::OrgMap,
+        answers: &[(ParticipantId, Answer)],
+    ) -> Result<(), StoreError> {
+        map.validate()?;
+        let tx = self.conn.transaction()?;
+        super::replace_map_rows(&tx, workshop, map)?;
+        for (participant, answer) in answers {
+            let body = serde_json::to_string(answer).map_err(|e| StoreError::Io(e.to_string()))?;
+            tx.execute(
+                "UPDATE answer SET body = ?3 WHERE participant_id = ?1 AND question = ?2",
+                params![participant, answer.question(), body],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Opens or closes a round.
     pub fn set_round(&mut self, workshop: WorkshopId, round: Round, open: bool) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;

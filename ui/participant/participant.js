@@ -293,7 +293,7 @@ function h(tag, props = {}, ...children) {
 /** Starts the page: `root` holds the screens, `conn` says how the connection is. */
 export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} */ conn) {
   const loc = parseLocation(location.href);
-  document.body.classList.toggle('kiosk', loc.kiosk);
+  document.documentElement.classList.toggle('kiosk', loc.kiosk);
   /** @type {KeyValue} */
   let store = memoryStorage();
   if (!loc.kiosk) {
@@ -344,9 +344,9 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
   const CONN = {
     connecting: 'Connecting…',
     online: 'Connected',
-    retrying: 'Reconnecting… your answers are kept here',
-    http: 'Connected (compatibility mode)',
-    offline: 'No connection — your answers are kept here',
+    retrying: 'Reconnecting…',
+    http: 'Connected (slow mode)',
+    offline: 'Offline — answers kept here',
   };
   const showConn = (/** @type {keyof CONN} */ s) => {
     if (conn.textContent !== CONN[s]) conn.textContent = CONN[s];
@@ -356,7 +356,9 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
   function connect() {
     clearTimeout(retryTimer);
     if (ws) return;
-    let opened = false;
+    // A socket that closes before saying anything counts as a failed connect (some proxies
+    // accept the upgrade, then drop it).
+    let heard = false;
     /** @type {WebSocket} */
     let sock;
     try {
@@ -368,14 +370,15 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     ws = sock;
     if (!httpMode) showConn(attempt ? 'retrying' : 'connecting');
     sock.onopen = () => {
-      opened = true;
       wsOpen = true;
-      attempt = failsInRow = 0;
+      attempt = 0;
       httpMode = false;
       showConn('online');
       connected();
     };
     sock.onmessage = (e) => {
+      heard = true;
+      failsInRow = 0;
       let m;
       try {
         m = JSON.parse(String(e.data));
@@ -387,7 +390,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     sock.onclose = () => {
       if (ws !== sock) return;
       drop();
-      if (!opened) failsInRow++;
+      if (!heard) failsInRow++;
       afterClose();
     };
   }
@@ -660,7 +663,8 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     focusNext = '';
     statusEls = [];
     const screen = { loading: loadingScreen, code: codeScreen, join: joinScreen, main: mainScreen }[S.screen]();
-    root.replaceChildren(.../** @type {Node[]} */ (screen.filter((n) => n)));
+    root.textContent = ''; // (not replaceChildren: Safari before 14 lacks it)
+    root.append(.../** @type {Node[]} */ (screen.filter((n) => n)));
     refreshStatuses();
     const el = keep && document.getElementById(keep);
     if (!el) return;
@@ -692,7 +696,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
       S.formError = S.notice = '';
       go();
     };
-    return h('form', { class: 'card', novalidate: true, onsubmit }, h('h2', {}, title), fields, formError(), waitLine(),
+    return h('form', { class: 'card', novalidate: true, onsubmit }, title && h('h2', {}, title), fields, formError(), waitLine(),
       h('button', { class: 'primary', disabled: S.waitUntil > Date.now() }, button));
   }
 
@@ -706,7 +710,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
       focusNext = 'code';
       render();
     };
-    return [h('h1', {}, 'Ripple'), notice(), form('Join a workshop', 'Continue', [h('label', { for: 'code' }, 'Session code'),
+    return [h('h1', {}, 'Join a workshop'), notice(), form('', 'Continue', [h('label', { for: 'code' }, 'Session code'),
       h('p', { id: 'code-hint', class: 'hint' }, 'Six letters and digits, shown on the trainer’s screen.'), input], go)];
   }
 
@@ -893,7 +897,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     const errs = S.cardErrors.get(i) || [];
     const needs = d.needs.map((n, j) => {
       const id = `c${i}-n${j}`;
-      const text = h('input', { id, maxlength: LIMITS.text, value: n.text, autocomplete: 'off', oninput: () => {
+      const text = h('textarea', { id, maxlength: LIMITS.text, rows: 2, value: n.text, oninput: () => {
         n.text = text.value;
         change();
       } });

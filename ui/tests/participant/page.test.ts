@@ -201,7 +201,7 @@ describe('resuming', () => {
       ]),
     );
     expect(byId<HTMLInputElement>('cu-0').checked).toBe(true);
-    expect(byId<HTMLInputElement>('c0-n0').value).toBe('Payslips');
+    expect(byId<HTMLTextAreaElement>('c0-n0').value).toBe('Payslips');
     expect(byId<HTMLSelectElement>('c0-n0-c').value).toBe('time');
     expect(byId<HTMLInputElement>('c0-w-yes').checked).toBe(true);
     expect(byId<HTMLInputElement>('c0-r-8').checked).toBe(true);
@@ -284,7 +284,7 @@ describe('the self-assessment', () => {
   it('keeps an answer made offline and re-sends it, with the same id, once connected again', () => {
     joined();
     socket().onclose!();
-    expect(document.querySelector('.conn')!.textContent).toMatch(/Reconnecting|No connection/);
+    expect(document.querySelector('.conn')!.textContent).toMatch(/Reconnecting|Offline/);
     answerCustomerService();
     byId('save-customers').click();
     expect(status('status-customers')).toBe('Not sent yet — will retry');
@@ -311,7 +311,7 @@ describe('the self-assessment', () => {
     expect(socket().sent.map((m) => [m.type, m.submission])).toEqual([['resume', undefined], ['submit', id]]);
     socket().reply(welcome(open, []));
     // The queued answer is newer than what the server holds: it stays in the form.
-    expect(byId<HTMLInputElement>('c0-n0').value).toBe('Payslips on the 25th');
+    expect(byId<HTMLTextAreaElement>('c0-n0').value).toBe('Payslips on the 25th');
   });
 
   it('reconnects when an answer gets no acknowledgement', () => {
@@ -361,7 +361,7 @@ describe('the self-assessment', () => {
     joined();
     answerCustomerService();
     socket().reply(welcome({ self_assessment: true, thanks: true }, []));
-    expect(byId<HTMLInputElement>('c0-n0').value).toBe('Payslips on the 25th');
+    expect(byId<HTMLTextAreaElement>('c0-n0').value).toBe('Payslips on the 25th');
     expect(byId('h-thanks')).toBeTruthy();
   });
 
@@ -425,7 +425,7 @@ describe('free text', () => {
     socket().reply(r);
     expect(document.querySelector('h1')!.textContent).toBe(evil);
     expect(text()).toContain(`${evil} · Finance`);
-    expect(byId<HTMLInputElement>('c0-n0').value).toBe(evil);
+    expect(byId<HTMLTextAreaElement>('c0-n0').value).toBe(evil);
     expect(app().querySelector('b, script')).toBeNull();
   });
 });
@@ -443,7 +443,7 @@ describe('the connection', () => {
     vi.advanceTimersByTime(700);
     expect(FakeSocket.all).toHaveLength(2);
     socket().onclose!();
-    expect(conn.textContent).toBe('Connected (compatibility mode)');
+    expect(conn.textContent).toBe('Connected (slow mode)');
     expect(fetch).toHaveBeenCalledTimes(1);
     expect(fetch.mock.calls[0][0]).toBe('/api');
     expect(JSON.parse(fetch.mock.calls[0][1].body)).toMatchObject({ type: 'resume', token: TOKEN });
@@ -451,6 +451,29 @@ describe('the connection', () => {
     expect(byId('cu-0')).toBeTruthy();
     await vi.advanceTimersByTimeAsync(5000);
     expect(fetch).toHaveBeenCalledTimes(2); // a poll
+  });
+
+  it('counts a socket that opens and closes without a word as a failed connect', () => {
+    vi.stubGlobal('fetch', vi.fn(() => new Promise(() => {})));
+    const conn = boot(`/?c=ABC234#t=${TOKEN}`);
+    socket().open();
+    socket().onclose!();
+    vi.advanceTimersByTime(700);
+    socket().open();
+    socket().onclose!();
+    expect(conn.textContent).toBe('Connected (slow mode)');
+  });
+
+  it('keeps using WebSockets after a connection that worked is lost', () => {
+    const conn = boot(`/?c=ABC234#t=${TOKEN}`);
+    for (let i = 0; i < 3; i++) {
+      socket().open();
+      socket().reply(welcome(closed));
+      socket().onclose!();
+      vi.advanceTimersByTime(10000);
+    }
+    expect(FakeSocket.all).toHaveLength(4);
+    expect(conn.textContent).toBe('Reconnecting…');
   });
 
   it('takes an error reply of POST /api (HTTP 4xx) like one over the WebSocket', async () => {
@@ -477,7 +500,7 @@ describe('kiosk mode', () => {
     expect(localStorage.getItem('ripple.identity')).toBeNull();
     expect(location.hash).toBe('');
     expect(byId('link')).toBeNull();
-    expect(document.body.classList.contains('kiosk')).toBe(true);
+    expect(document.documentElement.classList.contains('kiosk')).toBe(true);
     byId('done').click();
     expect(text()).toContain('Connecting');
     socket().open();

@@ -510,7 +510,7 @@ mod tests {
         let (_dir, mut app, sink) = app();
         app.apply(SessionCommand::OpenRound { round: crate::participants::Round::SelfAssessment }).unwrap();
         let code = app.participation().unwrap().unwrap().code;
-        app.apply(SessionCommand::Join { code, name: Some("Ana".into()), unit: "it".into(), manager: false }).unwrap();
+        app.apply(SessionCommand::Join { code, name: Some("Ana".into()), unit: "it".into(), manager: false, client: None }).unwrap();
         wait_for(&sink, |e| matches!(e, AppEvent::ParticipationChanged(p) if p.results.attendees == 1 && p.rounds.self_assessment));
     }
 

@@ -111,7 +111,7 @@ mod tests {
         let first = Instant::now();
         session.apply(SessionCommand::OpenRound { round: Round::SelfAssessment }).unwrap();
         for _ in 0..40 {
-            session.apply(SessionCommand::Join { code: code.clone(), name: None, unit: "it".into(), manager: false }).unwrap();
+            session.apply(SessionCommand::Join { code: code.clone(), name: None, unit: "it".into(), manager: false, client: None }).unwrap();
         }
         let last_seq = session.participation().unwrap().seq;
         let deadline = Instant::now() + Duration::from_secs(5);

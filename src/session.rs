@@ -58,6 +58,11 @@ pub enum SessionCommand {
         unit: String,
         #[serde(default)]
         manager: bool,
+        /// The phone's own id for this join (like a submission id): a join re-sent
+        /// with it finds the participant it made, with a fresh token, instead of adding one.
+        #[serde(default)]
+        #[ts(optional)]
+        client: Option<String>,
     },
     /// A participant's answer. `submission` is the client's id for it: a re-send is
     /// stored once and acknowledged with the same receipt; a newer answer to the same
@@ -428,6 +433,8 @@ struct Room {
     participants: Vec<Participant>,
     /// Token hash → participant.
     tokens: HashMap<String, ParticipantId>,
+    /// The hash of the phone's id a participant joined with → participant.
+    clients: HashMap<String, ParticipantId>,
     /// Current answers by participant and question.
     answers: BTreeMap<(ParticipantId, String), Answer>,
     /// The live results of `answers`, kept up to date answer by answer.
@@ -442,6 +449,7 @@ impl Room {
             code: stored.code,
             rounds: stored.rounds,
             tokens: stored.participants.iter().map(|(p, hash)| (hash.clone(), p.id)).collect(),
+            clients: stored.clients.into_iter().collect(),
             participants: stored.participants.into_iter().map(|(p, _)| p).collect(),
             answers: BTreeMap::new(),
             tally: Tally::default(),
@@ -478,8 +486,11 @@ impl Room {
         self.participants.iter().find(|p| p.id == participant).map(|p| p.unit.clone()).unwrap_or_default()
     }
 
-    fn join(&mut self, participant: Participant, token_hash: String) {
+    fn join(&mut self, participant: Participant, token_hash: String, client_hash: Option<String>) {
         self.tokens.insert(token_hash, participant.id);
+        if let Some(client) = client_hash {
+            self.clients.insert(client, participant.id);
+        }
         self.participants.push(participant);
         self.tally.set_attendees(self.participants.len() as u32);
     }
@@ -520,7 +531,9 @@ enum Change {
     Rename(String),
     Map(OrgMap, UndoStep),
     Agenda(Agenda, UndoStep),
-    Join { token: String, name: Option<String>, unit: String, manager: bool },
+    Join { token: String, name: Option<String>, unit: String, manager: bool, client_hash: Option<String> },
+    /// A join re-sent by the same phone: its participant gets a fresh token.
+    Rejoin { token: String, participant: ParticipantId },
     Answer(Answer, Receipt),
     /// A submission stored before: acknowledged again, nothing changes.
     Resent(Receipt),
@@ -696,17 +709,25 @@ impl Owner {
                 self.remember(undo);
                 SessionEvent::AgendaChanged { seq, agenda: self.state.agenda.clone() }
             }
-            Change::Join { token, name, unit, manager } => {
+            Change::Join { token, name, unit, manager, client_hash } => {
                 let hash = participants::token_hash(&token);
-                let pid = self.store.insert_participant(id, &hash, name.as_deref(), &unit, manager, (self.clock)())?;
+                let pid = self.store.insert_participant(id, &hash, name.as_deref(), &unit, manager, client_hash.as_deref(), (self.clock)())?;
                 let participant = Participant { id: pid, name, unit, manager };
-                self.room.join(participant.clone(), hash);
+                self.room.join(participant.clone(), hash, client_hash);
                 SessionEvent::ParticipantJoined {
                     seq,
                     participant,
                     attendees: self.room.participants.len() as u32,
                     token: Some(token),
                 }
+            }
+            Change::Rejoin { token, participant } => {
+                let hash = participants::token_hash(&token);
+                self.store.replace_token(participant, &hash)?;
+                self.room.tokens.retain(|_, p| *p != participant);
+                self.room.tokens.insert(hash, participant);
+                let participant = self.room.participants.iter().find(|p| p.id == participant).cloned().ok_or_else(|| not_found("no such participant".into()))?;
+                SessionEvent::ParticipantJoined { seq, participant, attendees: self.room.participants.len() as u32, token: Some(token) }
             }
             Change::Answer(answer, receipt) => {
                 self.store.save_answer(id, &answer, &receipt, (self.clock)())?;
@@ -870,10 +891,20 @@ impl Owner {
                 let entry = self.undo.back().ok_or_else(|| ApiError::new("nothing_to_undo", "there is no edit to undo"))?;
                 self.restore(entry)
             }
-            Join { code, name, unit, manager } => {
+            Join { code, name, unit, manager, client } => {
                 self.room.check_code(&code)?;
+                let client_hash = match client {
+                    Some(client) => {
+                        participants::validate_client_id(&client)?;
+                        Some(participants::token_hash(&client))
+                    }
+                    None => None,
+                };
+                if let Some(&participant) = client_hash.as_ref().and_then(|c| self.room.clients.get(c)) {
+                    return Ok(Change::Rejoin { token: participants::new_token()?, participant });
+                }
                 let (name, unit) = participants::validate_join(&self.state.map, name.as_deref(), &unit)?;
-                Change::Join { token: participants::new_token()?, name, unit, manager }
+                Change::Join { token: participants::new_token()?, name, unit, manager, client_hash }
             }
             Submit { token, submission, answer } => {
                 let participant = self.room.participant(&token)?;

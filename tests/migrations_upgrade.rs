@@ -114,9 +114,61 @@ fn an_upgraded_version_2_workshop_takes_participants() {
     let store = Store::open(&db).unwrap();
     let session = WorkshopSession::start(store, 1).unwrap();
     let code = session.participation().unwrap().code;
-    let joined = session.apply(SessionCommand::Join { code, name: Some("Ada".into()), unit: "finance".into(), manager: false });
+    let joined = session.apply(SessionCommand::Join { code, name: Some("Ada".into()), unit: "finance".into(), manager: false, client: None });
     assert!(joined.is_ok(), "{joined:?}");
     assert_eq!(session.participation().unwrap().results.attendees, 1);
+}
+
+const PARTICIPANTS: &str = "SELECT id, workshop_id, token_hash, name, unit, manager, joined_at FROM participant ORDER BY id";
+const ANSWERS: &str = "SELECT * FROM answer ORDER BY participant_id, question";
+/// The token of the participant in the version-3 fixture.
+const V3_TOKEN: &str = "v3-fixture-token-0000000000000000000000000000000000000000000000000";
+
+#[test]
+fn a_version_3_database_upgrades_with_its_participants_and_answers_and_they_can_resume() {
+    let (_dir, db) = copy_of(3);
+    let before = (rows(&db, PARTICIPANTS), rows(&db, ANSWERS), rows(&db, ACTIVITIES));
+    assert!(!before.0.is_empty() && !before.1.is_empty(), "the fixture holds a room");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    store.integrity_check().unwrap();
+    assert_eq!((rows(&db, PARTICIPANTS), rows(&db, ANSWERS), rows(&db, ACTIVITIES)), before);
+    let session = WorkshopSession::start(store, 1).unwrap();
+    let me = session.participant(V3_TOKEN).unwrap();
+    assert_eq!(me.participant.name.as_deref(), Some("Ada"));
+    assert_eq!(me.answers.len(), 1);
+    assert!(me.rounds.self_assessment);
+    assert_eq!(session.participation().unwrap().code, "V3CODE");
+}
+
+/// Writes `tests/fixtures/schema-v3.db`: the version-2 fixture upgraded with the
+/// version-3 migration as it shipped, with a room: a participant who answered
+/// (`cargo test --test migrations_upgrade -- --ignored`). Run it once; the file is
+/// committed and must not change afterwards.
+#[test]
+#[ignore]
+fn regenerate_the_schema_v3_fixture() {
+    let path = fixture(3);
+    let _ = std::fs::remove_file(&path);
+    std::fs::copy(fixture(2), &path).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/0003_participants.sql")).unwrap();
+    conn.pragma_update(None, "user_version", 3).unwrap();
+    let answer = r#"{"question":"customers","customers":[{"customer":{"unit":"it"},"needs":[{"text":"Laptops","category":"time"}],"two_way":"yes","rating":7}]}"#;
+    let receipt = r#"{"submission":"sub-0000001","participant":1,"question":"customers"}"#;
+    conn.execute_batch(&format!(
+        "INSERT INTO session_code (workshop_id, code) VALUES (1, 'V3CODE');
+         INSERT INTO round (workshop_id, name, open) VALUES (1, 'self_assessment', 1);
+         INSERT INTO participant (id, workshop_id, token_hash, name, unit, manager, joined_at)
+         VALUES (1, 1, '{}', 'Ada', 'finance', 0, 1767604300000);
+         INSERT INTO answer (participant_id, question, round, submission, body, submitted_at)
+         VALUES (1, 'customers', 'self_assessment', 'sub-0000001', '{answer}', 1767604400000);
+         INSERT INTO submission (participant_id, id, receipt) VALUES (1, 'sub-0000001', '{receipt}');
+         VACUUM;",
+        ripple::participants::token_hash(V3_TOKEN)
+    ))
+    .unwrap();
 }
 
 /// Writes `tests/fixtures/schema-v2.db`: the version-1 fixture upgraded with the

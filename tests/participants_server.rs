@@ -281,7 +281,7 @@ async fn forged_tokens_and_tokens_of_other_workshops_are_refused() {
         assert_eq!(reply["code"], "bad_token", "{reply}");
     }
     // A token from another workshop (a past session on this laptop) has expired here.
-    let stale_token = match other.apply(SessionCommand::Join { code: other.participation().unwrap().code, name: None, unit: "it".into(), manager: false }) {
+    let stale_token = match other.apply(SessionCommand::Join { code: other.participation().unwrap().code, name: None, unit: "it".into(), manager: false, client: None }) {
         Ok(ripple::session::SessionEvent::ParticipantJoined { token: Some(t), .. }) => t,
         other => panic!("{other:?}"),
     };

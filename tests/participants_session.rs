@@ -42,7 +42,7 @@ impl Fixture {
 
     /// Joins from unit `unit` and returns the token.
     fn join(&self, name: Option<&str>, unit: &str, manager: bool) -> String {
-        match self.apply(C::Join { code: self.code.clone(), name: name.map(Into::into), unit: unit.into(), manager }) {
+        match self.apply(C::Join { code: self.code.clone(), name: name.map(Into::into), unit: unit.into(), manager, client: None }) {
             SessionEvent::ParticipantJoined { token: Some(token), .. } => token,
             other => panic!("{other:?}"),
         }
@@ -91,7 +91,7 @@ const ID3: &str = "0b7e7c2a-0000-4000-8000-000000000003";
 fn joining_with_a_wrong_code_is_refused_and_stores_no_one() {
     let f = live();
     let wrong = if f.code == "ABCDEF" { "ABCDEG" } else { "ABCDEF" };
-    let e = f.refused(C::Join { code: wrong.into(), name: Some("Ada".into()), unit: "finance".into(), manager: false });
+    let e = f.refused(C::Join { code: wrong.into(), name: Some("Ada".into()), unit: "finance".into(), manager: false, client: None });
     assert_eq!(e.code, "bad_code");
     assert!(f.stored().participants.is_empty());
     assert_eq!(f.session.participation().unwrap().results.attendees, 0);
@@ -102,7 +102,7 @@ fn the_code_is_six_unambiguous_characters_typed_in_any_case_and_stable_across_re
     let f = live();
     assert_eq!(f.code.len(), 6);
     assert!(f.code.chars().all(|c| participants::CODE_ALPHABET.contains(&(c as u8))), "{}", f.code);
-    f.apply(C::Join { code: format!(" {} ", f.code.to_lowercase()), name: None, unit: "finance".into(), manager: false });
+    f.apply(C::Join { code: format!(" {} ", f.code.to_lowercase()), name: None, unit: "finance".into(), manager: false, client: None });
     let Fixture { _dir, db, id, session, code } = f;
     drop(session);
     let again = WorkshopSession::start(Store::open(&db).unwrap(), id).unwrap();
@@ -112,19 +112,19 @@ fn the_code_is_six_unambiguous_characters_typed_in_any_case_and_stable_across_re
 #[test]
 fn joining_names_the_participant_or_leaves_them_anonymous_and_checks_the_unit() {
     let f = live();
-    let event = f.apply(C::Join { code: f.code.clone(), name: Some("  Ada\u{7} ".into()), unit: "finance".into(), manager: true });
+    let event = f.apply(C::Join { code: f.code.clone(), name: Some("  Ada\u{7} ".into()), unit: "finance".into(), manager: true, client: None });
     let SessionEvent::ParticipantJoined { participant, attendees, .. } = event else { panic!() };
     assert_eq!((participant.name.as_deref(), participant.unit.as_str(), participant.manager, attendees), (Some("Ada"), "finance", true, 1));
     let SessionEvent::ParticipantJoined { participant, attendees, .. } =
-        f.apply(C::Join { code: f.code.clone(), name: Some("   ".into()), unit: "finance".into(), manager: false })
+        f.apply(C::Join { code: f.code.clone(), name: Some("   ".into()), unit: "finance".into(), manager: false, client: None })
     else {
         panic!()
     };
     assert_eq!((participant.name, attendees), (None, 2), "a blank name is anonymous");
-    let e = f.refused(C::Join { code: f.code.clone(), name: None, unit: "nowhere".into(), manager: false });
+    let e = f.refused(C::Join { code: f.code.clone(), name: None, unit: "nowhere".into(), manager: false, client: None });
     assert_eq!(e.code, "unknown_unit");
     assert!(e.message.starts_with("unit:"), "{}", e.message);
-    let e = f.refused(C::Join { code: f.code.clone(), name: Some("x".repeat(61)), unit: "finance".into(), manager: false });
+    let e = f.refused(C::Join { code: f.code.clone(), name: Some("x".repeat(61)), unit: "finance".into(), manager: false, client: None });
     assert_eq!((e.code.as_str(), e.message.as_str()), ("invalid_input", "name: at most 60 characters (got 61)"));
     assert_eq!(f.stored().participants.len(), 2);
 }
@@ -165,7 +165,7 @@ fn a_forged_or_unknown_token_is_refused_as_bad_token() {
     let other_session = WorkshopSession::start(store, other).unwrap();
     let other_code = other_session.participation().unwrap().code;
     assert_ne!(other_code, f.code);
-    assert_eq!(f.refused(C::Join { code: other_code, name: None, unit: "finance".into(), manager: false }).code, "bad_code");
+    assert_eq!(f.refused(C::Join { code: other_code, name: None, unit: "finance".into(), manager: false, client: None }).code, "bad_code");
     assert!(f.stored().answers.is_empty());
 }
 
@@ -236,7 +236,7 @@ fn markup_in_every_text_field_is_stored_as_text_and_comes_back_unchanged() {
     let f = live();
     let script = "<script>alert('x')</script> & <b>bold</b>";
     let SessionEvent::ParticipantJoined { token: Some(token), participant, .. } =
-        f.apply(C::Join { code: f.code.clone(), name: Some("<i>Ada</i>".into()), unit: "finance".into(), manager: true })
+        f.apply(C::Join { code: f.code.clone(), name: Some("<i>Ada</i>".into()), unit: "finance".into(), manager: true, client: None })
     else {
         panic!()
     };
@@ -320,7 +320,7 @@ fn a_round_is_closed_until_the_trainer_opens_it() {
     let p = session.participation().unwrap();
     assert!(!p.rounds.self_assessment && !p.rounds.thanks);
     let SessionEvent::ParticipantJoined { token: Some(token), .. } =
-        session.apply(C::Join { code: p.code, name: None, unit: "finance".into(), manager: false }).unwrap()
+        session.apply(C::Join { code: p.code, name: None, unit: "finance".into(), manager: false, client: None }).unwrap()
     else {
         panic!()
     };
@@ -494,4 +494,32 @@ fn the_trainer_accepts_a_proposed_unit_and_the_answers_naming_it_now_name_the_un
     f.receipt(&a, ID2, proposed("Night-shift crew", 5));
     let refused = f.refused(C::AcceptProposedUnit { name: "Nobody proposed this".into(), kind: ripple::org::UnitKind::Support });
     assert_eq!(refused.code, "not_found");
+}
+
+#[test]
+fn a_join_re_sent_by_the_same_phone_finds_its_participant_with_a_fresh_token() {
+    let f = live();
+    let join = |client: &str| C::Join {
+        code: f.code.clone(),
+        name: Some("Ada".into()),
+        unit: "finance".into(),
+        manager: false,
+        client: Some(client.into()),
+    };
+    let SessionEvent::ParticipantJoined { participant, token: Some(first), .. } = f.apply(join("phone-0001")) else { panic!() };
+    f.receipt(&first, ID1, customers(&[("it", 7, "Laptops")]));
+    // The reply was lost; the phone asks again with the same id.
+    let SessionEvent::ParticipantJoined { participant: again, attendees, token: Some(second), .. } = f.apply(join("phone-0001")) else {
+        panic!()
+    };
+    assert_eq!((again.id, attendees), (participant.id, 1), "no second attendee");
+    assert_ne!(first, second);
+    assert_eq!(f.submit(&first, ID2, customers(&[("it", 1, "x")])).unwrap_err().code, "bad_token", "only the newest token holds");
+    assert_eq!(f.session.participant(&second).unwrap().answers.len(), 1, "the answers stay with the participant");
+    // Another phone is another participant; a malformed id is refused by name.
+    let SessionEvent::ParticipantJoined { attendees, .. } = f.apply(join("phone-0002")) else { panic!() };
+    assert_eq!(attendees, 2);
+    assert!(f.refused(join("no")).message.starts_with("client:"));
+    // Known after a restart too: the id's hash is in the file.
+    assert_eq!(f.stored().clients.len(), 2);
 }

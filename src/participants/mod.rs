@@ -349,13 +349,22 @@ pub fn validate_join(map: &OrgMap, name: Option<&str>, unit: &str) -> Result<(Op
 
 /// `Ok` if `id` looks like a client-generated submission id (a UUID, or similar).
 pub fn validate_submission_id(id: &str) -> Result<(), ApiError> {
+    validate_phone_id("submission", id)
+}
+
+/// `Ok` if `id` looks like the id a phone gives its join request.
+pub fn validate_client_id(id: &str) -> Result<(), ApiError> {
+    validate_phone_id("client", id)
+}
+
+fn validate_phone_id(field: &str, id: &str) -> Result<(), ApiError> {
     let ok = (SUBMISSION_ID_MIN..=SUBMISSION_ID_MAX).contains(&id.len())
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if ok {
         Ok(())
     } else {
         Err(invalid(format!(
-            "submission: an id of {SUBMISSION_ID_MIN} to {SUBMISSION_ID_MAX} letters, digits, '-' or '_' (a UUID) is expected"
+            "{field}: an id of {SUBMISSION_ID_MIN} to {SUBMISSION_ID_MAX} letters, digits, '-' or '_' (a UUID) is expected"
         )))
     }
 }

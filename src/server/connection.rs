@@ -243,11 +243,11 @@ pub(super) async fn handle(shared: &Shared, address: IpAddr, text: &str, bound: 
                 }
             }
         }
-        ParticipantRequest::Join { code, name, unit, manager, .. } => {
+        ParticipantRequest::Join { code, name, unit, manager, client, .. } => {
             if let Some(wait) = shared.wrong_codes.must_wait(address, Instant::now()) {
                 return with_ref(wait_reply("slow_down", "too many wrong codes from this device", wait), reference);
             }
-            let joined = apply(shared, SessionCommand::Join { code, name, unit, manager }).await;
+            let joined = apply(shared, SessionCommand::Join { code, name, unit, manager, client }).await;
             let token = match joined {
                 Ok(SessionEvent::ParticipantJoined { token: Some(token), .. }) => token,
                 Ok(other) => return failed(ApiError::new("internal", format!("joining answered {other:?}"))),

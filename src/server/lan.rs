@@ -92,10 +92,10 @@ mod tests {
         assert_eq!(info.url, "http://192.168.1.20:8765/?c=ABC234");
         assert_eq!(info.address, "192.168.1.20:8765");
         assert!(info.qr_svg.contains("<svg") && info.qr_svg.contains("</svg>"), "{}", &info.qr_svg[..100]);
-        // The QR code is real: version 2 at level M has 25 modules a side, and the
-        // quiet zone adds 4 on each side.
+        // A link of this length fits version 3 at level M: 29 modules a side, coarse
+        // enough for a phone across a room.
         let code = QrCode::with_error_correction_level(info.url.as_bytes(), EcLevel::M).unwrap();
-        assert_eq!(code.width(), 25);
+        assert_eq!(code.width(), 29);
         assert_ne!(qr_svg("http://a/?c=X").unwrap(), info.qr_svg);
     }
 }

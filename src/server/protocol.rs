@@ -35,6 +35,11 @@ pub enum ParticipantRequest {
         unit: String,
         #[serde(default)]
         manager: bool,
+        /// The phone's own id for this join (8–64 of `A-Za-z0-9-_`): re-sent after a
+        /// lost reply, the join finds the participant it made (with a new token).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        client: Option<String>,
         #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
         #[ts(optional, rename = "ref")]
         reference: Option<String>,

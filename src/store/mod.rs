@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_agenda.sql"),
     include_str!("migrations/0003_participants.sql"),
+    include_str!("migrations/0004_join_retry.sql"),
 ];
 
 /// `updated_at` as SQLite writes it, to the second.

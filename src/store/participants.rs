@@ -15,6 +15,8 @@ pub struct StoredRoom {
     pub participants: Vec<(Participant, String)>,
     /// Every current answer, by participant and question.
     pub answers: Vec<(ParticipantId, Answer)>,
+    /// The hash of the phone's own id each participant joined with, if it sent one.
+    pub clients: Vec<(String, ParticipantId)>,
 }
 
 fn stored_json_error(what: &str, e: serde_json::Error) -> StoreError {
@@ -98,7 +100,10 @@ impl Store {
                 Ok((participant, serde_json::from_str(&body).map_err(|e| stored_json_error("answer", e))?))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(StoredRoom { code, rounds, participants, answers })
+        let mut stmt =
+            self.conn.prepare("SELECT client_hash, id FROM participant WHERE workshop_id = ?1 AND client_hash IS NOT NULL")?;
+        let clients = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(StoredRoom { code, rounds, participants, answers, clients })
     }
 
     /// Adds a participant (validated by the caller) and returns their id.
@@ -109,17 +114,28 @@ impl Store {
         name: Option<&str>,
         unit: &str,
         manager: bool,
+        client_hash: Option<&str>,
         joined_at: i64,
     ) -> Result<ParticipantId, StoreError> {
         let tx = self.conn.savepoint()?;
         super::touch(&tx, workshop)?;
         tx.execute(
-            "INSERT INTO participant (workshop_id, token_hash, name, unit, manager, joined_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![workshop, token_hash, name, unit, manager, joined_at],
+            "INSERT INTO participant (workshop_id, token_hash, name, unit, manager, client_hash, joined_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![workshop, token_hash, name, unit, manager, client_hash, joined_at],
         )?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
         ParticipantId::try_from(id).map_err(|_| StoreError::Io(format!("participant id {id} is out of range")))
+    }
+
+    /// Gives a participant a new token (a re-sent join: the old token was never
+    /// received, or is on a phone that asked again).
+    pub fn replace_token(&mut self, participant: ParticipantId, token_hash: &str) -> Result<(), StoreError> {
+        let tx = self.conn.savepoint()?;
+        tx.execute("UPDATE participant SET token_hash = ?2 WHERE id = ?1", params![participant, token_hash])?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The receipt a submission was answered with, if it was stored before.

@@ -8,4 +8,9 @@ export type ParticipantRequest = { "type": "lookup", code: string, ref?: string,
 /**
  * `None` or empty: anonymous.
  */
-name: string | null, unit: string, manager: boolean, ref?: string, } | { "type": "resume", token: string, ref?: string, } | { "type": "submit", token: string, submission: string, answer: Answer, ref?: string, };
+name: string | null, unit: string, manager: boolean, 
+/**
+ * The phone's own id for this join (8–64 of `A-Za-z0-9-_`): re-sent after a
+ * lost reply, the join finds the participant it made (with a new token).
+ */
+client?: string, ref?: string, } | { "type": "resume", token: string, ref?: string, } | { "type": "submit", token: string, submission: string, answer: Answer, ref?: string, };

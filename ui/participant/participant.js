@@ -94,17 +94,13 @@ export class Outbox {
     try {
       const saved = JSON.parse((storage && storage.getItem(key)) || '[]');
       if (Array.isArray(saved)) this.entries = saved.filter((e) => e && typeof e.submission === 'string' && e.answer);
-    } catch {
-      /* a damaged outbox is an empty one */
-    }
+    } catch {} // a damaged outbox is an empty one
   }
 
   save() {
     try {
       if (this.storage) this.storage.setItem(this.key, JSON.stringify(this.entries));
-    } catch {
-      /* full or forbidden: the entries stay in memory */
-    }
+    } catch {} // full or forbidden: the entries stay in memory
   }
 
   /** @param {string} token @param {Answer} answer @param {string} submission */
@@ -233,18 +229,14 @@ export function answerStatus(s) {
 
 /** A server error as a person reads it. */
 export function errorText(/** @type {string} */ code, /** @type {string} */ message) {
-  switch (code) {
-    case 'round_closed':
-      return 'The trainer has closed this round: answers can no longer change.';
-    case 'bad_code':
-      return 'No workshop has this code. Check the code on the trainer’s screen.';
-    case 'session_closed':
-      return 'The workshop is not taking answers right now.';
-    case 'too_large':
-      return 'That is too long to send. Please shorten it.';
-    default:
-      return message ? message.charAt(0).toUpperCase() + message.slice(1) : 'Something went wrong.';
-  }
+  /** @type {Record<string, string>} */
+  const plain = {
+    round_closed: 'The trainer has closed this round: answers can no longer change.',
+    bad_code: 'No workshop has this code. Check the code on the trainer’s screen.',
+    session_closed: 'The workshop is not taking answers right now.',
+    too_large: 'That is too long to send. Please shorten it.',
+  };
+  return plain[code] || (message ? message.charAt(0).toUpperCase() + message.slice(1) : 'Something went wrong.');
 }
 
 /** The stored identity (`{token, code}`), if any. */
@@ -252,9 +244,7 @@ export function loadIdentity(/** @type {KeyValue | null} */ storage) {
   try {
     const v = JSON.parse((storage && storage.getItem('ripple.identity')) || 'null');
     if (v && typeof v.token === 'string' && typeof v.code === 'string') return { token: v.token, code: v.code };
-  } catch {
-    /* none */
-  }
+  } catch {} // none
   return null;
 }
 
@@ -555,10 +545,11 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
   function failed(m, req) {
     const wait = m.retry_ms || 1000;
     const text = errorText(m.code, m.message);
+    const entry = m.submission ? outbox.entries.find((e) => e.submission === m.submission) : undefined;
+    if (m.code === 'bad_token' && entry && entry.token !== S.token) return void outbox.remove(entry.submission); // an old identity's
     if (m.code === 'bad_token' && S.token) return forget('Your personal link is no longer valid. Please join again.');
     if (m.submission) {
       inflight.delete(m.submission);
-      const entry = outbox.entries.find((e) => e.submission === m.submission);
       if (m.code === 'rate_limited') {
         holdUntil = Date.now() + wait;
         setTimeout(flush, wait + 50);

@@ -232,6 +232,19 @@ describe('resuming', () => {
     expect(byId('unit')).toBeTruthy();
     expect(text()).toContain('Please join again');
   });
+
+  it('drops an old identity’s unsent answer that the server refuses, and stays', () => {
+    const box = [{ submission: 'old-00000001', token: 'f'.repeat(64), key: 'thanks:it', answer: { question: 'thanks', unit: 'it', message: 'x' } }];
+    localStorage.setItem('ripple.outbox', JSON.stringify(box));
+    boot(`/?c=ABC234#t=${TOKEN}`);
+    socket().open();
+    expect(socket().last('submit')).toMatchObject({ token: 'f'.repeat(64), submission: 'old-00000001' });
+    socket().reply(welcome(open));
+    socket().reply({ type: 'error', code: 'bad_token', message: 'unknown token', submission: 'old-00000001' });
+    expect(JSON.parse(localStorage.getItem('ripple.outbox')!)).toEqual([]);
+    expect(JSON.parse(localStorage.getItem('ripple.identity')!).token).toBe(TOKEN);
+    expect(byId('cu-0')).toBeTruthy();
+  });
 });
 
 describe('the self-assessment', () => {

@@ -56,7 +56,7 @@ describe('the audience window', () => {
   it('goes black when the projector is blanked, and back', async () => {
     let onProjector: (p: ProjectorState) => void = () => {};
     await render(
-      fakeBackend(live(view, { projector: { blank: true, revealed: false } }), {
+      fakeBackend(live(view, { projector: { blank: true, revealed: false, hide_attendees: false } }), {
         onProjectorChanged: vi.fn(async (h) => {
           onProjector = h;
           return () => {};
@@ -66,13 +66,13 @@ describe('the audience window', () => {
     expect($('#blank-screen')).not.toBeNull();
     expect($('#audience')).toBeNull();
     expect(document.body.textContent!.trim()).toBe('');
-    onProjector({ blank: false, revealed: false });
+    onProjector({ blank: false, revealed: false, hide_attendees: false });
     flushSync();
     expect($('#blank-screen')).toBeNull();
     expect($('#audience-activity')).not.toBeNull();
   });
 
-  it('follows the workshop through its events, calling nothing but current_workshop', async () => {
+  it('follows the workshop through its events, calling nothing but the three reads', async () => {
     const commands: string[] = [];
     let state = live(view);
     mockIPC(
@@ -89,10 +89,10 @@ describe('the audience window', () => {
     await emit('workshop-changed', { type: 'agenda_changed', seq: 8, agenda: state.agenda });
     await settle(flushSync);
     expect($('#audience-activity')!.textContent).toBe('Ripple round 1');
-    await emit('projector-changed', { blank: true, revealed: false });
+    await emit('projector-changed', { blank: true, revealed: false, hide_attendees: false });
     await settle(flushSync);
     expect($('#blank-screen')).not.toBeNull();
-    expect(new Set(commands)).toEqual(new Set(['current_workshop']));
+    expect(new Set(commands)).toEqual(new Set(['current_workshop', 'participation', 'online_status']));
   });
 
   it('hands its keys to the presenter window with emitTo', async () => {

@@ -62,7 +62,7 @@ describe('tauriBackend, the session commands', () => {
     mockIPC((cmd, args) => {
       calls.push([cmd, args]);
       if (cmd === 'create_workshop' || cmd === 'duplicate_workshop') return 5;
-      if (cmd === 'set_projector') return { blank: true, revealed: false };
+      if (cmd === 'set_projector') return { blank: true, revealed: false, hide_attendees: false };
       return null;
     });
     expect(await tauriBackend.createWorkshop('demo', null)).toBe(5);
@@ -72,12 +72,20 @@ describe('tauriBackend, the session commands', () => {
     await tauriBackend.currentWorkshop();
     await tauriBackend.apply({ type: 'go_to_activity', id: 12 });
     await tauriBackend.presenterClock();
-    expect(await tauriBackend.setProjector({ blank: true })).toEqual({ blank: true, revealed: false });
+    expect(await tauriBackend.setProjector({ blank: true })).toEqual({ blank: true, revealed: false, hide_attendees: false });
     await tauriBackend.setProjector({ revealed: false });
+    await tauriBackend.setProjector({ hide_attendees: true });
     await tauriBackend.listDisplays();
     await tauriBackend.openAudience(1);
     await tauriBackend.openAudience(null);
     await tauriBackend.closeAudience();
+    await tauriBackend.onlineStatus();
+    await tauriBackend.goOnline('192.168.1.20', 9000);
+    await tauriBackend.goOnline(null, null);
+    await tauriBackend.goOffline();
+    await tauriBackend.participation();
+    expect(await tauriBackend.openKiosk()).toBeUndefined();
+    await tauriBackend.apply({ type: 'reset_round', round: 'thanks' });
     expect(calls).toEqual([
       ['create_workshop', { from: 'demo', name: null }],
       ['rename_workshop', { id: 2, name: 'Spring' }],
@@ -86,12 +94,20 @@ describe('tauriBackend, the session commands', () => {
       ['current_workshop', {}],
       ['apply', { command: { type: 'go_to_activity', id: 12 } }],
       ['presenter_clock', {}],
-      ['set_projector', { blank: true, revealed: null }],
-      ['set_projector', { blank: null, revealed: false }],
+      ['set_projector', { change: { blank: true, revealed: null, hide_attendees: null } }],
+      ['set_projector', { change: { blank: null, revealed: false, hide_attendees: null } }],
+      ['set_projector', { change: { blank: null, revealed: null, hide_attendees: true } }],
       ['list_displays', {}],
       ['open_audience', { display: 1 }],
       ['open_audience', { display: null }],
       ['close_audience', {}],
+      ['online_status', {}],
+      ['go_online', { ip: '192.168.1.20', port: 9000 }],
+      ['go_online', { ip: null, port: null }],
+      ['go_offline', {}],
+      ['participation', {}],
+      ['open_kiosk', {}],
+      ['apply', { command: { type: 'reset_round', round: 'thanks' } }],
     ]);
   });
 
@@ -109,18 +125,26 @@ describe('tauriBackend, the session commands', () => {
     mockIPC(() => null, { shouldMockEvents: true });
     const changed: unknown[] = [];
     const projector: unknown[] = [];
+    const room: unknown[] = [];
+    const online: unknown[] = [];
     let lists = 0;
     const off = await tauriBackend.onWorkshopChanged((e) => changed.push(e));
+    await tauriBackend.onParticipationChanged((p) => room.push(p.code));
+    await tauriBackend.onOnlineChanged((o) => online.push(o.join));
     await tauriBackend.onProjectorChanged((p) => projector.push(p));
     await tauriBackend.onWorkshopsChanged(() => lists++);
     await emit('workshop-changed', { type: 'renamed', seq: 3, name: 'New' });
-    await emit('projector-changed', { blank: true, revealed: false });
+    await emit('projector-changed', { blank: true, revealed: false, hide_attendees: false });
     await emit('workshops-changed', null);
+    await emit('participation-changed', { code: 'ABC234' });
+    await emit('online-changed', { join: null, addresses: [], kiosk_url: null });
     off();
     await emit('workshop-changed', { type: 'renamed', seq: 4, name: 'Newer' });
     expect(changed).toEqual([{ type: 'renamed', seq: 3, name: 'New' }]);
-    expect(projector).toEqual([{ blank: true, revealed: false }]);
+    expect(projector).toEqual([{ blank: true, revealed: false, hide_attendees: false }]);
     expect(lists).toBe(1);
+    expect(room).toEqual(['ABC234']);
+    expect(online).toEqual([null]);
   });
 
   it('sends audience keys to the presenter window only', async () => {

@@ -11,6 +11,10 @@ const ui = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(ui, 'dist');
 const out = join(ui, '..', 'target', 'ui-screens');
 const view = JSON.parse(await readFile(join(ui, 'tests', 'fixtures', 'demo-view.json'), 'utf8'));
+// The room's answers and the join details (a real QR code, made by the qrcode crate as the app makes it).
+const room = JSON.parse(await readFile(join(ui, 'tests', 'fixtures', 'room.json'), 'utf8'));
+room.online.join.qr_svg = await readFile(join(ui, 'tests', 'fixtures', 'join-qr.svg'), 'utf8');
+const offline = { ...room.online, join: null, kiosk_url: null };
 
 // A morning workshop 22 minutes into its self-assessment, which was planned for 20.
 const min = 60_000;
@@ -47,7 +51,13 @@ const clock = {
   projected_end: t,
   delay_ms: t - (nine + plan.reduce((s, p) => s + p[2], 0) * min),
 };
-const live = { ...view, name: 'Customer care academy — spring cohort', agenda, seq: 12, projector: { blank: false, revealed: false } };
+const live = {
+  ...view,
+  name: 'Customer care academy — spring cohort',
+  agenda,
+  seq: 12,
+  projector: { blank: false, revealed: false, hide_attendees: false },
+};
 const workshops = [
   { id: view.id, name: live.name, updated_at: '', units: 18, links: 31 },
   { id: 8, name: 'Finance & HR team day', updated_at: '', units: 18, links: 31 },
@@ -74,7 +84,7 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
 // What @tauri-apps/api's mockIPC installs, inlined because an init script cannot import.
-function fakeTauri({ live, clock, workshops, fail }) {
+function fakeTauri({ live, clock, workshops, fail, participation, online }) {
   let projector = live.projector;
   window.__TAURI_INTERNALS__ = {
     transformCallback: () => 0,
@@ -92,8 +102,16 @@ function fakeTauri({ live, clock, workshops, fail }) {
         case 'presenter_clock':
           return clock;
         case 'set_projector':
-          projector = { blank: args.blank ?? projector.blank, revealed: args.revealed ?? projector.revealed };
+          projector = {
+            blank: args.change.blank ?? projector.blank,
+            revealed: args.change.revealed ?? projector.revealed,
+            hide_attendees: args.change.hide_attendees ?? projector.hide_attendees,
+          };
           return projector;
+        case 'participation':
+          return participation;
+        case 'online_status':
+          return online;
         case 'list_displays':
           return [
             { index: 0, name: 'Built-in Retina Display', width: 1440, height: 900, primary: true },
@@ -112,11 +130,12 @@ const browser = await chromium.launch({
 });
 await mkdir(out, { recursive: true });
 
-async function shot(name, size, { fail, act, path = '', projector = live.projector, wait } = {}) {
+async function shot(name, size, { fail, act, path = '', projector = live.projector, wait, online = offline, current = 102, participation = room.participation } = {}) {
   const page = await browser.newPage({ viewport: size });
   page.on('pageerror', (e) => console.error(`${name}: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && console.error(`${name}: ${m.text()}`));
-  await page.addInitScript(fakeTauri, { live: { ...live, projector }, clock, workshops, fail });
+  const shown = { ...live, projector, agenda: { ...agenda, current } };
+  await page.addInitScript(fakeTauri, { live: shown, clock, workshops, fail, participation, online });
   await page.goto(url + path);
   await page.waitForSelector(wait ?? (fail ? '#error' : '#org-map .unit'));
   await page.evaluate(() => document.fonts.ready);
@@ -157,6 +176,37 @@ await shot('1280-keyboard', small, {
 await shot('1920-map', large);
 await shot('1920-finance', large, { act: pick('finance') });
 await shot('960-sales', { width: 960, height: 600 }, { act: pick('sales') });
+// Live participation: the presenter's Participants tab, the join card and the revealed results.
+const participants = (page) => page.click('#tab-participants');
+const revealed = { blank: false, revealed: true, hide_attendees: false };
+await shot('1280-participants-offline', small, { act: participants });
+await shot('1280-participants-online', small, { online: room.online, act: participants });
+await shot('1280-participants-reset', small, {
+  online: room.online,
+  act: async (page) => {
+    await participants(page);
+    await page.click('[data-round="self_assessment"] .reset-round');
+  },
+});
+await shot('1280-audience-join', small, { path: 'audience.html', online: room.online, wait: '#join-qr' });
+await shot('1920-audience-join', large, { path: 'audience.html', online: room.online, wait: '#join-qr' });
+await shot('1280-audience-results', small, { path: 'audience.html', online: room.online, projector: revealed, wait: '#room-map .room-edge' });
+await shot('1920-audience-results', large, { path: 'audience.html', online: room.online, projector: revealed, wait: '#room-map .room-edge' });
+await shot('1280-audience-results-hidden-count', small, {
+  path: 'audience.html',
+  projector: { ...revealed, hide_attendees: true },
+  wait: '#room-map .room-edge',
+});
+await shot('1280-audience-thanks', small, { path: 'audience.html', projector: revealed, current: 107, wait: '#thanks-wall' });
+const notes = room.participation.results.thanks;
+const manyNotes = Array.from({ length: 45 }, (_, i) => ({ ...notes[i % notes.length], message: `${i + 1}. ${notes[i % notes.length].message}` }));
+await shot('1280-audience-thanks-many', small, {
+  path: 'audience.html',
+  projector: revealed,
+  current: 107,
+  wait: '#thanks-wall',
+  participation: { ...room.participation, results: { ...room.participation.results, thanks: manyNotes } },
+});
 await shot('1280-error', small, { fail: 'This database was written by a newer Ripple (schema 9); this build knows up to 1.' });
 
 await browser.close();

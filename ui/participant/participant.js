@@ -548,12 +548,22 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     const entry = m.submission ? outbox.entries.find((e) => e.submission === m.submission) : undefined;
     if (m.code === 'bad_token' && entry && entry.token !== S.token) return void outbox.remove(entry.submission); // an old identity's
     if (m.code === 'bad_token' && S.token) return forget('Your personal link is no longer valid. Please join again.');
+    if (m.code === 'rate_limited') {
+      // Too many requests: the server may not say which one it refused (no ref, no
+      // submission). Wait, then send again whatever got no reply (all of it is idempotent).
+      holdUntil = Date.now() + wait;
+      if (m.submission) inflight.delete(m.submission);
+      else if (!req) inflight.clear();
+      setTimeout(() => {
+        const again = req ? [req] : [...pending.values()].map((p) => p.req);
+        again.forEach(send);
+        flush();
+      }, wait + 50);
+      return refreshStatuses();
+    }
     if (m.submission) {
       inflight.delete(m.submission);
-      if (m.code === 'rate_limited') {
-        holdUntil = Date.now() + wait;
-        setTimeout(flush, wait + 50);
-      } else if (entry && m.code !== 'session_closed') {
+      if (entry && m.code !== 'session_closed') {
         // Refused for good: the phone would only be refused again.
         outbox.remove(m.submission);
         S.errors.set(entry.key, text);
@@ -563,7 +573,6 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
       }
       return refreshStatuses();
     }
-    if (m.code === 'rate_limited' && req) return void setTimeout(() => send(req), wait);
     if (m.code === 'slow_down') S.waitUntil = Date.now() + wait;
     if (S.screen === 'main') S.notice = text;
     else {
@@ -726,7 +735,8 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
         focusNext = 'unit';
         return render();
       }
-      send({ type: 'join', code: S.code, name: (!J.anonymous && J.name.trim()) || null, unit: J.unit, manager: J.manager });
+      // `client` makes a join re-sent after a lost reply find the participant it made.
+      send({ type: 'join', code: S.code, name: (!J.anonymous && J.name.trim()) || null, unit: J.unit, manager: J.manager, client: newSubmissionId() });
     };
     const other = () => {
       Object.assign(S, { screen: 'code', formError: '', notice: '' });

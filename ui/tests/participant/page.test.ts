@@ -125,7 +125,22 @@ describe('joining', () => {
     choose('unit', 'finance');
     tick('manager');
     byId<HTMLButtonElement>('form-error').closest('form')!.querySelector('button')!.click();
-    expect(socket().last('join')).toEqual({ type: 'join', code: 'ABC234', name: 'Ana', unit: 'finance', manager: true, ref: '2' });
+    const join = socket().last('join')!;
+    expect(join).toEqual({ type: 'join', code: 'ABC234', name: 'Ana', unit: 'finance', manager: true, client: join.client, ref: '2' });
+    expect(join.client).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+  });
+
+  it('re-sends a join whose reply was lost with the same client id, so the server finds the participant', () => {
+    boot('/?c=ABC234');
+    socket().open();
+    socket().reply({ type: 'room', workshop: 'W', units, rounds: closed, ref: '1' });
+    choose('unit', 'it');
+    app().querySelector('form')!.requestSubmit();
+    const first = socket().last('join')!;
+    socket().onclose!();
+    vi.advanceTimersByTime(700);
+    socket().open();
+    expect(socket().last('join')).toEqual(first);
   });
 
   it('joins anonymously', () => {
@@ -368,6 +383,21 @@ describe('the self-assessment', () => {
     expect(socket().sent).toEqual([]);
     vi.advanceTimersByTime(600);
     expect(socket().last('submit')!.submission).toBe(sub.submission);
+  });
+
+  it('after rate_limited without a ref (as the server sends it), waits, then re-sends what got no reply', () => {
+    joined();
+    answerCustomerService();
+    byId('save-customers').click();
+    const sub = socket().last('submit')!;
+    socket().reply({ type: 'error', code: 'rate_limited', message: 'too many requests from this phone; try again in 1.5 s', retry_ms: 1500 });
+    expect(status('status-customers')).toBe('Not sent yet — will retry');
+    socket().sent = [];
+    vi.advanceTimersByTime(1000);
+    expect(socket().sent).toEqual([]);
+    vi.advanceTimersByTime(600);
+    expect(socket().sent.map((m) => [m.type, m.submission])).toEqual([['submit', sub.submission]]);
+    expect(text()).not.toContain('too many requests');
   });
 
   it('keeps unsent edits when the server pushes news', () => {

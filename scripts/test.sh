@@ -2,8 +2,9 @@
 # Installs what is missing and runs every test suite:
 #   1. the library and the Tauri commands (cargo test: unit, integration, mock runtime)
 #   2. the generated TypeScript bindings are up to date
-#   3. the front end's unit tests (vitest)
-#   4. end to end: the real app window under Xvfb, driven over WebDriver
+#   3. the front end's types and unit tests (svelte-check, tsc, vitest)
+#   4. the participant page in headless Chromium against `ripple serve` (axe-core)
+#   5. end to end: the real app window under Xvfb, driven over WebDriver
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -21,8 +22,11 @@ if git rev-parse --git-dir >/dev/null 2>&1; then
   fi
 fi
 
-echo "==> Front-end unit tests"
-(cd ui && npm test --silent)
+echo "==> Front-end types and unit tests"
+(cd ui && npm run --silent check && npm run --silent check:participant && npm test --silent)
+
+echo "==> The participant page in headless Chromium against the real server"
+(cd ui && RIPPLE_BIN="$PWD/../target/debug/ripple" npm run --silent test:participant-browser)
 
 echo "==> End to end: the real window under Xvfb"
 bash e2e/run.sh

@@ -372,7 +372,8 @@ async fn a_flooding_phone_is_rate_limited_while_the_others_keep_answering() {
     }
     let flood = tokio::spawn(async move {
         for i in 0..300 {
-            let request = submit(&flood_token, &format!("flood-{i:06}"), customers_answer("finance", 5, "spam"));
+            let mut request = submit(&flood_token, &format!("flood-{i:06}"), customers_answer("finance", 5, "spam"));
+            request["ref"] = json!(format!("f{i}"));
             flooder.send_text(request.to_string()).await;
         }
         let mut limited = 0;
@@ -383,6 +384,7 @@ async fn a_flooding_phone_is_rate_limited_while_the_others_keep_answering() {
                 Some("ack") => acked += 1,
                 _ if reply["code"] == "rate_limited" => {
                     assert!(reply["retry_ms"].as_u64().unwrap() > 0);
+                    assert!(reply["ref"].as_str().unwrap().starts_with('f'), "the refused request is named: {reply}");
                     limited += 1
                 }
                 _ => panic!("{reply}"),

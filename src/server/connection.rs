@@ -139,7 +139,7 @@ async fn phone(shared: Arc<Shared>, address: IpAddr, socket: WebSocket) {
             message = stream.next() => match message {
                 Some(Ok(Message::Text(text))) => match bucket.take(Instant::now()) {
                     Ok(()) => Some(handle(&shared, address, text.as_str(), &mut token).await),
-                    Err(wait) => Some(wait_reply("rate_limited", "too many requests from this phone", wait)),
+                    Err(wait) => Some(with_ref(wait_reply("rate_limited", "too many requests from this phone", wait), reference_of(&text))),
                 },
                 Some(Ok(Message::Binary(_))) => Some(error_reply(ApiError::new("bad_request", "messages are JSON text"), None)),
                 Some(Ok(Message::Close(_))) | None => break,
@@ -290,6 +290,16 @@ pub(super) async fn handle(shared: &Shared, address: IpAddr, text: &str, bound: 
             }
         }
     }
+}
+
+/// The `ref` of a request not otherwise read (so a refused one can be matched).
+fn reference_of(text: &str) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Reference {
+        #[serde(rename = "ref")]
+        reference: Option<String>,
+    }
+    serde_json::from_str::<Reference>(text).ok()?.reference.filter(|r| r.len() <= REF_MAX)
 }
 
 fn with_ref(reply: ParticipantReply, reference: Option<String>) -> ParticipantReply {

@@ -403,7 +403,7 @@ async fn a_flooding_phone_is_rate_limited_while_the_others_keep_answering() {
     }
     let (acked, limited) = flood.await.unwrap();
     assert!(limited >= 250, "most of the flood is refused: {acked} acked, {limited} limited");
-    assert!(acked >= 20, "the flooder's burst still went through: {acked}");
+    assert!(acked >= 15, "the flooder's burst (less the join) still went through: {acked}");
     assert!(worst < Duration::from_secs(2), "the others were not starved: {worst:?}");
     // Each honest phone's last answer and the flooder's one current answer are kept.
     assert_eq!(stored_answers(&room), 6);

@@ -200,6 +200,36 @@ describe('the rounds', () => {
   });
 });
 
+describe('customers the room added', () => {
+  it('lists them with how often they were named, and adds one to the map as the trainer chooses', async () => {
+    const room = fakeRoom({
+      participation: participation({
+        proposed: [
+          { name: 'Night shift', mentions: 3 },
+          { name: '<b>Contractors</b>', mentions: 1 },
+        ],
+      }),
+    });
+    const backend = await render(room);
+    const rows = () => $$('#proposed li');
+    expect(rows().map((li) => li.querySelector('strong')!.textContent)).toEqual(['Night shift', '<b>Contractors</b>']);
+    expect($('#proposed b')).toBeNull();
+    expect(rows()[0].textContent).toContain('named 3×');
+    await click(rows()[0].querySelector('.accept-frontline')!);
+    expect(backend.apply).toHaveBeenLastCalledWith({ type: 'accept_proposed_unit', name: 'Night shift', kind: 'frontline' });
+    expect(rows().map((li) => li.getAttribute('data-proposed'))).toEqual(['<b>Contractors</b>']);
+    await click(rows()[0].querySelector('.accept-support')!);
+    expect(backend.apply).toHaveBeenLastCalledWith({ type: 'accept_proposed_unit', name: '<b>Contractors</b>', kind: 'support' });
+    expect($('#proposed')).toBeNull();
+  });
+
+  it('offers kiosk mode while offline, for a room without a network', async () => {
+    const backend = await render(fakeRoom());
+    await click('#open-kiosk-offline');
+    expect(backend.openKiosk).toHaveBeenCalledTimes(1);
+  });
+});
+
 describe('the projector controls', () => {
   it('reveals and hides the results', async () => {
     const room = fakeRoom();

@@ -112,6 +112,18 @@ test('a room joins from its phones, answers, and sees its results and thanks on 
     assert.equal((await driver.findElements(By.css('#thanks-wall img'))).length, 0, 'no markup from participants');
     await screenshot(driver, 'participants-audience-thanks');
 
+    // Kiosk: the same questions in an app window, for participants taking turns.
+    await driver.switchTo().window(presenter);
+    await driver.findElement(By.css('#open-kiosk')).click();
+    await driver.wait(async () => (await driver.getAllWindowHandles()).length === 3, 10000, 'the kiosk window opens');
+    const kiosk = (await driver.getAllWindowHandles()).find((h) => h !== presenter && h !== audience);
+    await driver.switchTo().window(kiosk);
+    await driver.wait(until.elementLocated(By.css('#unit')), 10000);
+    assert.match(await driver.getCurrentUrl(), /kiosk=1/);
+    assert.ok((await driver.findElements(By.css('#unit option'))).length > 5, 'the units of the map to pick from');
+    await screenshot(driver, 'participants-kiosk');
+    await driver.close();
+
     // Going offline stops the server; the answers stay.
     await driver.switchTo().window(presenter);
     await driver.findElement(By.css('#go-offline')).click();

@@ -185,7 +185,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 /// One simulated phone: connect, join, answer; when each answer went and came back.
 async fn phone(i: usize, url: &str, code: &str, unit: &str, customer: &str) -> Result<Vec<Sent>, String> {
     let (mut socket, _) = tokio_tungstenite::connect_async(url).await.map_err(|e| format!("phone {i}: cannot connect: {e}"))?;
-    let manager = i % 5 == 0;
+    let manager = i.is_multiple_of(5);
     let join = json!({"type": "join", "code": code, "name": format!("Participant {i}"), "unit": unit, "manager": manager});
     let token = match ask(&mut socket, join.to_string()).await? {
         ParticipantReply::Welcome { token: Some(token), .. } => token,

@@ -19,7 +19,7 @@ use crate::org::{OrgMap, ServiceLink, Unit};
 use crate::participants::{
     self, Answer, CustomerRef, LiveResults, Participant, ParticipantId, Receipt, Round, RoundStates, Tally,
 };
-use crate::store::{Store, StoreError};
+use crate::store::{NewParticipant, Store, StoreError};
 use crate::workshop::WorkshopId;
 
 /// How many of the trainer's edits can be undone.
@@ -204,6 +204,9 @@ pub struct RoomInfo {
 /// How an answer gets back to whoever asked: a thread waiting on a channel, or an
 /// async task's oneshot.
 type Reply<T> = Box<dyn FnOnce(T) + Send>;
+
+/// A participant's change applied inside a batch, waiting for the batch's commit.
+type Uncommitted = (Reply<Result<SessionEvent, ApiError>>, Result<(SessionEvent, bool), ApiError>);
 
 /// A subscriber hears every committed change while it returns `true`.
 type Subscriber = Box<dyn FnMut(&SessionEvent) -> bool + Send>;
@@ -579,7 +582,7 @@ impl Owner {
 
     /// Handles queued messages in order; `false` once asked to stop.
     fn handle_batch(&mut self, batch: Vec<Message>) -> bool {
-        let mut uncommitted: Vec<(Reply<Result<SessionEvent, ApiError>>, Result<(SessionEvent, bool), ApiError>)> = Vec::new();
+        let mut uncommitted: Vec<Uncommitted> = Vec::new();
         let mut in_transaction = false;
         for message in batch {
             match message {
@@ -614,7 +617,7 @@ impl Owner {
     /// Commits a batch of participants' changes, then tells everyone. If the commit
     /// fails, nothing of the batch happened: the room is read back from the store and
     /// every change in it is answered with the error.
-    fn commit_batch(&mut self, batch: Vec<(Reply<Result<SessionEvent, ApiError>>, Result<(SessionEvent, bool), ApiError>)>) {
+    fn commit_batch(&mut self, batch: Vec<Uncommitted>) {
         if let Err(error) = self.store.commit_batch().map_err(ApiError::from) {
             self.store.rollback_batch();
             if let Ok(room) = Room::load(&mut self.store, self.state.id) {
@@ -711,7 +714,17 @@ impl Owner {
             }
             Change::Join { token, name, unit, manager, client_hash } => {
                 let hash = participants::token_hash(&token);
-                let pid = self.store.insert_participant(id, &hash, name.as_deref(), &unit, manager, client_hash.as_deref(), (self.clock)())?;
+                let pid = self.store.insert_participant(
+                    id,
+                    &NewParticipant {
+                        token_hash: &hash,
+                        name: name.as_deref(),
+                        unit: &unit,
+                        manager,
+                        client_hash: client_hash.as_deref(),
+                        joined_at: (self.clock)(),
+                    },
+                )?;
                 let participant = Participant { id: pid, name, unit, manager };
                 self.room.join(participant.clone(), hash, client_hash);
                 SessionEvent::ParticipantJoined {

@@ -14,7 +14,7 @@ use crate::workshop::{WorkshopId, WorkshopSummary};
 
 mod backup;
 mod participants;
-pub use participants::StoredRoom;
+pub use participants::{NewParticipant, StoredRoom};
 pub use backup::{backups_dir, keep_backup, latest_backup, list_backups, move_aside, restore_backup, stamp, BACKUPS_KEPT};
 
 /// Every schema version in order; the schema version of a file is how many have run.

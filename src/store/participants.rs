@@ -19,6 +19,17 @@ pub struct StoredRoom {
     pub clients: Vec<(String, ParticipantId)>,
 }
 
+/// A participant joining, as stored (hashes only, never the token or the phone's id).
+#[derive(Debug, Clone, Copy)]
+pub struct NewParticipant<'a> {
+    pub token_hash: &'a str,
+    pub name: Option<&'a str>,
+    pub unit: &'a str,
+    pub manager: bool,
+    pub client_hash: Option<&'a str>,
+    pub joined_at: i64,
+}
+
 fn stored_json_error(what: &str, e: serde_json::Error) -> StoreError {
     StoreError::InvalidStoredMap(format!("a stored {what} cannot be read: {e}"))
 }
@@ -107,22 +118,13 @@ impl Store {
     }
 
     /// Adds a participant (validated by the caller) and returns their id.
-    pub fn insert_participant(
-        &mut self,
-        workshop: WorkshopId,
-        token_hash: &str,
-        name: Option<&str>,
-        unit: &str,
-        manager: bool,
-        client_hash: Option<&str>,
-        joined_at: i64,
-    ) -> Result<ParticipantId, StoreError> {
+    pub fn insert_participant(&mut self, workshop: WorkshopId, p: &NewParticipant) -> Result<ParticipantId, StoreError> {
         let tx = self.conn.savepoint()?;
         super::touch(&tx, workshop)?;
         tx.execute(
             "INSERT INTO participant (workshop_id, token_hash, name, unit, manager, client_hash, joined_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![workshop, token_hash, name, unit, manager, client_hash, joined_at],
+            params![workshop, p.token_hash, p.name, p.unit, p.manager, p.client_hash, p.joined_at],
         )?;
         let id = tx.last_insert_rowid();
         tx.commit()?;

@@ -54,6 +54,7 @@ impl ProjectorFeed {
             .spawn(move || {
                 // Ends when the session drops its subscribers (it ended, or this feed stopped).
                 let mut pending = false;
+                let mut sent: Option<u64> = None;
                 loop {
                     if !pending && changes.recv().is_err() {
                         return;
@@ -64,6 +65,12 @@ impl ProjectorFeed {
                     }
                     let read_at = Instant::now();
                     let Ok(participation) = session.participation() else { return };
+                    // Already sent as it stands (the change came in while it was being read).
+                    if sent == Some(participation.seq) {
+                        pending = false;
+                        continue;
+                    }
+                    sent = Some(participation.seq);
                     emit(participation, read_at);
                     // Whatever arrives meanwhile waits for the interval to pass.
                     pending = false;

@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "go_offline",
     "participation",
     "open_kiosk",
+    "map_from_files",
 ];
 
 fn main() {

@@ -50,6 +50,10 @@ pub enum SessionCommand {
     GoToActivity { id: ActivityId },
     /// Takes back the last edit to the map or the agenda (not renames, not navigation).
     Undo,
+    /// Puts back the last undone edit (until a new edit is made).
+    Redo,
+    /// Replaces the whole map (an imported one); undoable.
+    ReplaceMap { map: OrgMap },
     /// A participant joins with the session code, a name (`None`: anonymously) and
     /// their unit. The acknowledgement alone carries their token.
     Join {
@@ -360,6 +364,7 @@ impl WorkshopSession {
             store,
             state,
             undo: VecDeque::new(),
+            redo: VecDeque::new(),
             subscribers: Vec::new(),
             next_activity_id,
             clock: Box::new(clock),
@@ -422,6 +427,7 @@ struct Owner {
     store: Store,
     state: WorkshopState,
     undo: VecDeque<UndoEntry>,
+    redo: VecDeque<UndoEntry>,
     subscribers: Vec<Subscriber>,
     next_activity_id: ActivityId,
     clock: Box<dyn Fn() -> i64 + Send>,
@@ -545,11 +551,15 @@ enum Change {
     Accept(OrgMap, Vec<(ParticipantId, Answer)>, UndoStep),
 }
 
-/// What a committed change does to the undo stack.
+/// What a committed change does to the undo and redo stacks.
 enum UndoStep {
+    /// A new edit: what it replaced can be undone; nothing is left to redo.
     Push(UndoEntry),
-    /// An undo was committed: its entry leaves the stack (only then, so a failed undo can be retried).
-    Pop,
+    /// An undo was committed: its entry leaves the undo stack (only then, so a failed
+    /// undo can be retried) and what it replaced can be redone.
+    Undone(UndoEntry),
+    /// A redo was committed: its entry leaves the redo stack and what it replaced can be undone.
+    Redone(UndoEntry),
     /// Navigation is not undoable.
     Keep,
 }
@@ -781,17 +791,34 @@ impl Owner {
     }
 
     fn remember(&mut self, step: UndoStep) {
+        let push = |stack: &mut VecDeque<UndoEntry>, entry| {
+            if stack.len() == UNDO_DEPTH {
+                stack.pop_front();
+            }
+            stack.push_back(entry);
+        };
         match step {
             UndoStep::Keep => {}
-            UndoStep::Pop => {
-                self.undo.pop_back();
-            }
             UndoStep::Push(entry) => {
-                if self.undo.len() == UNDO_DEPTH {
-                    self.undo.pop_front();
-                }
-                self.undo.push_back(entry);
+                push(&mut self.undo, entry);
+                self.redo.clear();
             }
+            UndoStep::Undone(replaced) => {
+                self.undo.pop_back();
+                push(&mut self.redo, replaced);
+            }
+            UndoStep::Redone(replaced) => {
+                self.redo.pop_back();
+                push(&mut self.undo, replaced);
+            }
+        }
+    }
+
+    /// The state an entry of the same kind would put back, as it is now.
+    fn snapshot_like(&self, entry: &UndoEntry) -> UndoEntry {
+        match entry {
+            UndoEntry::Map(_) => UndoEntry::Map(self.state.map.clone()),
+            UndoEntry::Agenda(_) => UndoEntry::Agenda(self.state.agenda.activities.clone()),
         }
     }
 
@@ -902,7 +929,15 @@ impl Owner {
             }
             Undo => {
                 let entry = self.undo.back().ok_or_else(|| ApiError::new("nothing_to_undo", "there is no edit to undo"))?;
-                self.restore(entry)
+                self.restore(entry, UndoStep::Undone(self.snapshot_like(entry)))
+            }
+            Redo => {
+                let entry = self.redo.back().ok_or_else(|| ApiError::new("nothing_to_redo", "there is no undone edit to redo"))?;
+                self.restore(entry, UndoStep::Redone(self.snapshot_like(entry)))
+            }
+            ReplaceMap { map } => {
+                map.validate()?;
+                Change::Map(map, old_map())
             }
             Join { code, name, unit, manager, client } => {
                 self.room.check_code(&code)?;
@@ -973,10 +1008,10 @@ impl Owner {
         })
     }
 
-    /// The change that puts an undo entry back.
-    fn restore(&self, entry: &UndoEntry) -> Change {
+    /// The change that puts an undo (or redo) entry back.
+    fn restore(&self, entry: &UndoEntry, step: UndoStep) -> Change {
         match entry {
-            UndoEntry::Map(map) => Change::Map(map.clone(), UndoStep::Pop),
+            UndoEntry::Map(map) => Change::Map(map.clone(), step),
             UndoEntry::Agenda(activities) => {
                 let now = &self.state.agenda;
                 let activities = activities
@@ -988,7 +1023,7 @@ impl Owner {
                     })
                     .collect::<Vec<_>>();
                 let current = now.current.filter(|c| activities.iter().any(|a| a.id == *c));
-                Change::Agenda(Agenda { activities, current }, UndoStep::Pop)
+                Change::Agenda(Agenda { activities, current }, step)
             }
         }
     }

@@ -139,3 +139,27 @@ fn a_path_that_is_no_map_is_named() {
     let e = mapio::load(&dir.path().join("missing.json")).unwrap_err().to_string();
     assert!(e.contains("missing.json"), "{e}");
 }
+
+#[test]
+fn files_picked_in_a_window_are_read_by_their_names_and_a_wrong_pick_is_named() {
+    let demo = ripple::workshop::demo_map();
+    let files = |pairs: &[(&str, Vec<u8>)]| -> Vec<(String, String)> {
+        pairs.iter().map(|(n, b)| ((*n).to_owned(), String::from_utf8(b.clone()).unwrap())).collect()
+    };
+    let json = vec![("northwind.json".to_owned(), ripple::mapio::json::to_string(&demo))];
+    assert_eq!(ripple::mapio::from_files(&json).unwrap(), demo);
+    let csv = ripple::mapio::csv::to_files(&demo).unwrap();
+    let picked = files(&csv.iter().rev().map(|(n, b)| (n.to_uppercase().leak() as &str, b.clone())).collect::<Vec<_>>());
+    let read = ripple::mapio::from_files(&picked).unwrap();
+    assert_eq!((read.units, read.links), (demo.units.clone(), demo.links.clone()), "any order, any case (CSV keeps no map name)");
+    let kumu = files(&ripple::mapio::kumu::to_files(&demo).unwrap());
+    assert_eq!(ripple::mapio::from_files(&kumu).unwrap().units.len(), demo.units.len());
+    let graphml = vec![("map.graphml".to_owned(), ripple::mapio::graphml::to_string(&demo))];
+    assert_eq!(ripple::mapio::from_files(&graphml).unwrap(), demo);
+    let only_units = files(&csv[..1]);
+    let error = ripple::mapio::from_files(&only_units).unwrap_err().to_string();
+    assert!(error.contains("units.csv") && error.contains("not a map"), "{error}");
+    let bad = vec![("units.csv".to_owned(), "id,name\nfinance,Finance\n".to_owned()), ("links.csv".to_owned(), "provider\n".to_owned())];
+    let error = ripple::mapio::from_files(&bad).unwrap_err().to_string();
+    assert!(error.starts_with("units.csv") || error.starts_with("links.csv"), "names the file: {error}");
+}

@@ -273,3 +273,41 @@ fn commands_and_events_cross_as_json_tagged_with_their_type() {
     let event = SessionEvent::Renamed { seq: 4, name: "A".into() };
     assert_eq!(serde_json::to_string(&event).unwrap(), r#"{"type":"renamed","seq":4,"name":"A"}"#);
 }
+
+#[test]
+fn redo_puts_back_what_undo_took_until_a_new_edit_is_made() {
+    let f = live();
+    let original = f.stored().load_map(f.id).unwrap();
+    f.apply(C::AddUnit { unit: unit("night-shift") });
+    f.apply(C::AddLink { link: link("night-shift", "finance") });
+    let with_both = f.stored().load_map(f.id).unwrap();
+    f.apply(C::Undo);
+    f.apply(C::Undo);
+    assert_eq!(f.stored().load_map(f.id).unwrap(), original);
+    f.apply(C::Redo);
+    let SessionEvent::MapChanged { map, .. } = f.apply(C::Redo) else { panic!("a map event") };
+    assert_eq!(map, with_both);
+    assert_eq!(f.stored().load_map(f.id).unwrap(), with_both, "redone edits are saved");
+    assert_eq!(f.refused(C::Redo), "nothing_to_redo");
+    // Undo again, then a new edit: the undone one cannot come back any more.
+    f.apply(C::Undo);
+    f.apply(C::DeleteUnit { id: "legal".into() });
+    assert_eq!(f.refused(C::Redo), "nothing_to_redo");
+    f.apply(C::Undo);
+    f.apply(C::Undo);
+    assert_eq!(f.stored().load_map(f.id).unwrap().units, with_both.units.iter().filter(|u| u.id != "night-shift").cloned().collect::<Vec<_>>());
+}
+
+#[test]
+fn an_imported_map_replaces_the_whole_map_and_can_be_undone() {
+    let f = live();
+    let original = f.stored().load_map(f.id).unwrap();
+    let imported = ripple::mapio::load(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/templates/hospital.json"))).unwrap();
+    f.apply(C::ReplaceMap { map: imported.clone() });
+    assert_eq!(f.stored().load_map(f.id).unwrap(), imported);
+    let mut broken = imported.clone();
+    broken.links[0].customer = "nowhere".into();
+    assert_eq!(f.refused(C::ReplaceMap { map: broken }), "invalid_map");
+    f.apply(C::Undo);
+    assert_eq!(f.stored().load_map(f.id).unwrap(), original);
+}

@@ -116,6 +116,13 @@ fn restore_backup(state: State<'_, AppState>) -> Result<Option<LiveWorkshop>, Ap
     state.with(|app| app.restore_offered_backup())
 }
 
+/// Reads a map from files the trainer picked (name and text); the window then applies
+/// it with `replace_map`, so an import is one undoable edit.
+#[tauri::command]
+fn map_from_files(files: Vec<(String, String)>) -> Result<ripple::org::OrgMap, ApiError> {
+    ripple::mapio::from_files(&files).map_err(|e| ApiError::new("invalid_map", e.to_string()))
+}
+
 #[tauri::command]
 fn online_status(state: State<'_, AppState>) -> Result<OnlineStatus, ApiError> {
     state.with(|app| Ok(app.online_status()))
@@ -239,7 +246,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         go_online,
         go_offline,
         participation,
-        open_kiosk
+        open_kiosk,
+        map_from_files
     ])
 }
 

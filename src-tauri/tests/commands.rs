@@ -147,3 +147,21 @@ fn the_presenter_takes_the_room_online_and_offline_and_reads_the_live_results() 
     let refused = invoke(&window, "go_online", json!({ "ip": "example.org", "port": null })).unwrap_err();
     assert_eq!(refused["code"], "invalid_address");
 }
+
+#[test]
+fn an_imported_map_is_read_from_picked_files_and_replaces_the_map_as_one_undoable_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with_db(&dir.path().join("ripple.db"));
+    let before = invoke(&window, "current_workshop", json!({})).unwrap()["map"].clone();
+    let units = "id,name,kind,weight\nfront,Front desk,frontline,1\nback,Back office,support,1\nguests,Guests,external,1\n";
+    let links = "provider,customer,service,strength,lag,quality,time,delivery\nback,front,Rotas,0.8,24,,,\nfront,guests,Check-in,1,0,,,\n";
+    let map = invoke(&window, "map_from_files", json!({ "files": [["links.csv", links], ["units.csv", units]] })).unwrap();
+    assert_eq!(map["units"].as_array().unwrap().len(), 3);
+    invoke(&window, "apply", json!({ "command": { "type": "replace_map", "map": map } })).unwrap();
+    assert_eq!(invoke(&window, "current_workshop", json!({})).unwrap()["map"]["units"].as_array().unwrap().len(), 3);
+    invoke(&window, "apply", json!({ "command": { "type": "undo" } })).unwrap();
+    assert_eq!(invoke(&window, "current_workshop", json!({})).unwrap()["map"], before);
+    let refused = invoke(&window, "map_from_files", json!({ "files": [["units.csv", units]] })).unwrap_err();
+    assert_eq!(refused["code"], "invalid_map");
+    assert!(refused["message"].as_str().unwrap().contains("units.csv"), "{refused}");
+}

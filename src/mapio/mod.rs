@@ -89,6 +89,29 @@ pub fn load(path: &Path) -> Result<OrgMap, MapIoError> {
     }
 }
 
+/// A map from files picked in a window (name and text, no folder): one JSON or
+/// GraphML file, `units.csv` with `links.csv`, or Kumu's `elements.csv` with `connections.csv`.
+pub fn from_files(files: &[(String, String)]) -> Result<OrgMap, MapIoError> {
+    let find = |wanted: &str| files.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted));
+    let names = || files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+    match files {
+        [(name, text)] if !name.to_ascii_lowercase().ends_with(".csv") => {
+            if name.to_ascii_lowercase().ends_with(".graphml") || text.trim_start().starts_with('<') {
+                graphml::from_str(text, name)
+            } else {
+                json::from_str(text, name)
+            }
+        }
+        _ => match (find(csv::UNITS_FILE), find(csv::LINKS_FILE), find(kumu::ELEMENTS_FILE), find(kumu::CONNECTIONS_FILE)) {
+            (Some(units), Some(links), _, _) => csv::from_strs(&units.1, &units.0, &links.1, &links.0),
+            (_, _, Some(elements), Some(connections)) => kumu::from_strs(&elements.1, &elements.0, &connections.1, &connections.0),
+            _ => Err(MapIoError::UnknownFormat {
+                path: if files.is_empty() { "(no file)".into() } else { names() },
+            }),
+        },
+    }
+}
+
 /// Writes `map` in `format` to `out` (a file for JSON and GraphML, a folder for the
 /// CSV formats). Each file is written to a temporary file beside it and renamed into
 /// place, so a failure never leaves a half-written file.

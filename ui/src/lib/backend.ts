@@ -11,6 +11,7 @@ import type { SessionEvent } from './bindings/SessionEvent';
 import type { TemplateInfo } from './bindings/TemplateInfo';
 import type { WorkshopSummary } from './bindings/WorkshopSummary';
 import type { OnlineStatus } from './bindings/OnlineStatus';
+import type { OrgMap } from './bindings/OrgMap';
 import type { Participation } from './bindings/Participation';
 import type { ProjectorChange } from './bindings/ProjectorChange';
 import type { Display, LiveWorkshop, ProjectorState } from './live';
@@ -55,6 +56,8 @@ export interface Backend {
   participation(): Promise<Participation | null>;
   /** Opens the questionnaire in an app window for participants to take turns on (kiosk mode). */
   openKiosk(): Promise<void>;
+  /** Reads a map from picked files (name, text): one JSON or GraphML file, or units.csv with links.csv. */
+  mapFromFiles(files: [string, string][]): Promise<OrgMap>;
 
   onWorkshopChanged(handler: (event: SessionEvent) => void): Promise<UnlistenFn>;
   onProjectorChanged(handler: (state: ProjectorState) => void): Promise<UnlistenFn>;
@@ -146,6 +149,7 @@ export const tauriBackend: Backend = {
   goOffline: () => call<OnlineStatus>('go_offline'),
   participation: () => call<Participation | null>('participation'),
   openKiosk: () => call<null>('open_kiosk').then(() => undefined),
+  mapFromFiles: (files) => call<OrgMap>('map_from_files', { files }),
 
   onWorkshopChanged: (handler) => on<SessionEvent>('workshop-changed', handler),
   onProjectorChanged: (handler) => on<ProjectorState>('projector-changed', handler),

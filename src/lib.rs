@@ -16,5 +16,6 @@ pub mod store;
 pub mod workshop;
 pub mod analysis;
 pub mod engine;
+pub mod game;
 pub mod generate;
 pub mod mapio;

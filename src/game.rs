@@ -264,6 +264,69 @@ pub fn debrief(result: &ImpactResult, map: &OrgMap) -> Result<Debrief, ApiError>
     Ok(Debrief { chains, external_impact: result.external_impact, critical, gatekeepers, loops })
 }
 
+/// A prediction's score with who made it (the leaderboard; the projector may hide names).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ScoredPrediction {
+    /// `None`: joined anonymously.
+    pub name: Option<String>,
+    pub unit: String,
+    pub score: PredictionScore,
+}
+
+/// A game round as the trainer's windows show it: what is revealed grows with the phase.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GameRoundView {
+    pub id: GameRoundId,
+    pub incidents: Vec<Incident>,
+    pub phase: GamePhase,
+    /// The map as it was when the round started (a replay draws this one).
+    pub map: OrgMap,
+    /// The ripple, wave by wave (the windows animate it from the ripple phase on).
+    pub result: ImpactResult,
+    /// Predictions made so far.
+    pub predictions: u32,
+    /// From the score phase on: best first, then by name.
+    pub leaderboard: Vec<ScoredPrediction>,
+    pub room_average: Option<f64>,
+    /// In the debrief phase.
+    pub debrief: Option<Debrief>,
+    #[ts(type = "number")]
+    pub started_at: i64,
+}
+
+/// A game round as a participant's phone shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PhoneGame {
+    pub round: GameRoundId,
+    pub phase: GamePhase,
+    pub incidents: Vec<Incident>,
+    /// Their prediction, as stored.
+    pub mine: Option<Prediction>,
+    /// From the ripple phase on: whether it reached external customers.
+    pub customers_felt: Option<bool>,
+    /// From the ripple phase on: how the ripple reached their own unit, if it did.
+    pub reached_me: Option<ChainStory>,
+    /// From the score phase on.
+    pub my_score: Option<PredictionScore>,
+}
+
+/// Ranks scored predictions: most points first, then by name (anonymous last), then unit.
+pub fn rank(mut scores: Vec<ScoredPrediction>) -> Vec<ScoredPrediction> {
+    scores.sort_by(|a, b| {
+        b.score
+            .points
+            .cmp(&a.score.points)
+            .then_with(|| a.name.is_none().cmp(&b.name.is_none()))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.unit.cmp(&b.unit))
+            .then_with(|| a.score.participant.cmp(&b.score.participant))
+    });
+    scores
+}
+
 /// Suggested incidents: the map's most critical internal units, most critical first.
 pub fn suggestions(map: &OrgMap, count: usize) -> Vec<CriticalUnit> {
     let graph = EngineGraph::new(map);

@@ -26,6 +26,7 @@ fn changes_results(event: &SessionEvent) -> bool {
         SessionEvent::ParticipantJoined { .. }
             | SessionEvent::AnswersChanged { .. }
             | SessionEvent::RoundChanged { .. }
+            | SessionEvent::GameChanged { .. }
             | SessionEvent::MapChanged { .. }
     )
 }

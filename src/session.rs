@@ -15,11 +15,12 @@ use ts_rs::TS;
 
 use crate::agenda::{Activity, ActivityDraft, ActivityId, Agenda};
 use crate::error::ApiError;
+use crate::game::{self, GamePhase, GameRoundId, GameRoundView, PhoneGame, Prediction, ScoredPrediction};
 use crate::org::{OrgMap, ServiceLink, Unit};
 use crate::participants::{
     self, Answer, CustomerRef, LiveResults, Participant, ParticipantId, Receipt, Round, RoundStates, Tally,
 };
-use crate::store::{NewParticipant, Store, StoreError};
+use crate::store::{NewParticipant, Store, StoreError, StoredGameRound};
 use crate::workshop::WorkshopId;
 
 /// How many of the trainer's edits can be undone.
@@ -78,6 +79,14 @@ pub enum SessionCommand {
     CloseRound { round: Round },
     /// The trainer deletes every answer of a round (it stays open or closed).
     ResetRound { round: Round },
+    /// The trainer starts a round of the Ripple Effect game: the incidents are dropped
+    /// on the map as it is now, and participants may predict.
+    StartGameRound { incidents: Vec<crate::engine::Incident> },
+    /// The trainer moves a round to a phase (forward, or back to replay the ripple).
+    SetGamePhase { round: GameRoundId, phase: GamePhase },
+    /// A participant's prediction for the current round (while it is in its prediction
+    /// phase); idempotent by `submission`, a newer one replaces the older.
+    Predict { token: String, submission: String, round: GameRoundId, prediction: Prediction },
     /// The trainer accepts an internal customer participants typed (`name`, any case)
     /// as a unit of the map; the answers naming it now name the unit.
     AcceptProposedUnit { name: String, kind: crate::org::UnitKind },
@@ -124,6 +133,13 @@ pub enum SessionEvent {
         seq: u64,
         receipt: Receipt,
     },
+    /// A game round started or moved to another phase.
+    GameChanged {
+        #[ts(type = "number")]
+        seq: u64,
+        round: GameRoundId,
+        phase: GamePhase,
+    },
     /// A round was opened, closed or reset.
     RoundChanged {
         #[ts(type = "number")]
@@ -144,7 +160,8 @@ impl SessionEvent {
             | SessionEvent::AgendaChanged { seq, .. }
             | SessionEvent::ParticipantJoined { seq, .. }
             | SessionEvent::AnswersChanged { seq, .. }
-            | SessionEvent::RoundChanged { seq, .. } => *seq,
+            | SessionEvent::RoundChanged { seq, .. }
+            | SessionEvent::GameChanged { seq, .. } => *seq,
         }
     }
 
@@ -170,6 +187,8 @@ pub struct Participation {
     pub code: String,
     pub rounds: RoundStates,
     pub results: LiveResults,
+    /// The latest round of the Ripple Effect game, if one was played.
+    pub game: Option<GameRoundView>,
     #[ts(type = "number")]
     pub seq: u64,
 }
@@ -195,6 +214,9 @@ pub struct ParticipantView {
     pub participant: Participant,
     pub rounds: RoundStates,
     pub answers: Vec<Answer>,
+    /// The latest game round, as this participant sees it.
+    #[serde(default)]
+    pub game: Option<PhoneGame>,
 }
 
 /// What a session code opens: the workshop's name, its units and the rounds.
@@ -230,7 +252,7 @@ enum Message {
 impl SessionCommand {
     /// Participants' changes: committed in batches when many arrive at once.
     fn batches(&self) -> bool {
-        matches!(self, SessionCommand::Join { .. } | SessionCommand::Submit { .. })
+        matches!(self, SessionCommand::Join { .. } | SessionCommand::Submit { .. } | SessionCommand::Predict { .. })
     }
 }
 
@@ -360,6 +382,7 @@ impl WorkshopSession {
         let next_activity_id = state.agenda.activities.iter().map(|a| a.id).max().unwrap_or(0) + 1;
         let mut store = store;
         let room = Room::load(&mut store, id)?;
+        let game = store.load_game(id)?.into_iter().map(GameRound::new).collect();
         let mut owner = Owner {
             store,
             state,
@@ -369,6 +392,7 @@ impl WorkshopSession {
             next_activity_id,
             clock: Box::new(clock),
             room,
+            game,
         };
         let (tx, rx) = channel();
         let thread = std::thread::Builder::new()
@@ -432,6 +456,84 @@ struct Owner {
     next_activity_id: ActivityId,
     clock: Box<dyn Fn() -> i64 + Send>,
     room: Room,
+    /// Every game round played, oldest first.
+    game: Vec<GameRound>,
+}
+
+/// A game round as the session keeps it.
+struct GameRound {
+    stored: StoredGameRound,
+    predictions: BTreeMap<ParticipantId, Prediction>,
+    /// Worked out once the round reaches its debrief.
+    debrief: Option<game::Debrief>,
+}
+
+impl GameRound {
+    fn new(mut stored: StoredGameRound) -> GameRound {
+        let predictions = std::mem::take(&mut stored.predictions).into_iter().collect();
+        let mut round = GameRound { stored, predictions, debrief: None };
+        round.prepare_debrief();
+        round
+    }
+
+    fn prepare_debrief(&mut self) {
+        if self.stored.phase >= GamePhase::Debrief && self.debrief.is_none() {
+            self.debrief = game::debrief(&self.stored.result, &self.stored.map).ok();
+        }
+    }
+
+    fn score(&self, participant: ParticipantId) -> Option<game::PredictionScore> {
+        let prediction = self.predictions.get(&participant)?;
+        Some(game::score(participant, prediction, &self.stored.result, &self.stored.map))
+    }
+
+    fn view(&self, room: &Room) -> GameRoundView {
+        let scored = self.stored.phase >= GamePhase::Score;
+        let leaderboard = if scored {
+            game::rank(
+                self.predictions
+                    .iter()
+                    .filter_map(|(id, p)| {
+                        let who = room.participants.iter().find(|q| q.id == *id)?;
+                        Some(ScoredPrediction {
+                            name: who.name.clone(),
+                            unit: who.unit.clone(),
+                            score: game::score(*id, p, &self.stored.result, &self.stored.map),
+                        })
+                    })
+                    .collect(),
+            )
+        } else {
+            Vec::new()
+        };
+        let room_average = (!leaderboard.is_empty())
+            .then(|| leaderboard.iter().map(|s| f64::from(s.score.points)).sum::<f64>() / leaderboard.len() as f64);
+        GameRoundView {
+            id: self.stored.id,
+            incidents: self.stored.incidents.clone(),
+            phase: self.stored.phase,
+            map: self.stored.map.clone(),
+            result: self.stored.result.clone(),
+            predictions: self.predictions.len() as u32,
+            leaderboard,
+            room_average,
+            debrief: self.debrief.clone(),
+            started_at: self.stored.started_at,
+        }
+    }
+
+    fn phone(&self, who: &Participant) -> PhoneGame {
+        let rippled = self.stored.phase >= GamePhase::Ripple;
+        PhoneGame {
+            round: self.stored.id,
+            phase: self.stored.phase,
+            incidents: self.stored.incidents.clone(),
+            mine: self.predictions.get(&who.id).cloned(),
+            customers_felt: rippled.then(|| !self.stored.result.external.is_empty()),
+            reached_me: if rippled { game::story(&self.stored.result, &self.stored.map, &who.unit) } else { None },
+            my_score: if self.stored.phase >= GamePhase::Score { self.score(who.id) } else { None },
+        }
+    }
 }
 
 /// The participants' side of the workshop, as committed.
@@ -549,6 +651,9 @@ enum Change {
     Round(Round, RoundOp),
     /// A proposed unit accepted: the new map and the answers that now name it.
     Accept(OrgMap, Vec<(ParticipantId, Answer)>, UndoStep),
+    GameStarted(StoredGameRound),
+    GamePhase(GameRoundId, GamePhase),
+    Prediction(GameRoundId, Prediction, Receipt),
 }
 
 /// What a committed change does to the undo and redo stacks.
@@ -671,6 +776,7 @@ impl Owner {
                 code: self.room.code.clone(),
                 rounds: self.room.rounds,
                 results: self.room.results(),
+                game: self.game.last().map(|round| round.view(&self.room)),
                 seq: self.state.seq,
             }),
             Message::Me(token, reply) => reply(self.room.participant(&token).map(|p| ParticipantView {
@@ -683,6 +789,7 @@ impl Owner {
                     .take_while(|((id, _), _)| *id == p.id)
                     .map(|(_, a)| a.clone())
                     .collect(),
+                game: self.game.last().map(|round| round.phone(p)),
             })),
             Message::Lookup(code, reply) => reply(self.room.check_code(&code).map(|()| RoomInfo {
                 workshop: self.state.name.clone(),
@@ -768,6 +875,27 @@ impl Owner {
                     self.room.store_answer(participant, answer);
                 }
                 SessionEvent::MapChanged { seq, map: self.state.map.clone() }
+            }
+            Change::GameStarted(round) => {
+                self.store.insert_game_round(id, &round)?;
+                let (round_id, phase) = (round.id, round.phase);
+                self.game.push(GameRound::new(round));
+                SessionEvent::GameChanged { seq, round: round_id, phase }
+            }
+            Change::GamePhase(round_id, phase) => {
+                self.store.set_game_phase(id, round_id, phase)?;
+                if let Some(round) = self.game.iter_mut().find(|r| r.stored.id == round_id) {
+                    round.stored.phase = phase;
+                    round.prepare_debrief();
+                }
+                SessionEvent::GameChanged { seq, round: round_id, phase }
+            }
+            Change::Prediction(round_id, prediction, receipt) => {
+                self.store.save_prediction(id, round_id, &prediction, &receipt, (self.clock)())?;
+                if let Some(round) = self.game.iter_mut().find(|r| r.stored.id == round_id) {
+                    round.predictions.insert(receipt.participant, prediction);
+                }
+                SessionEvent::AnswersChanged { seq, receipt }
             }
             Change::Round(round, op) => {
                 let reset = match op {
@@ -1001,6 +1129,43 @@ impl Owner {
                     })
                     .collect();
                 Change::Accept(map, answers, old_map())
+            }
+            StartGameRound { incidents } => {
+                let result = game::ripple(&self.state.map, &incidents)?;
+                let id = self.game.last().map_or(1, |r| r.stored.id + 1);
+                Change::GameStarted(StoredGameRound {
+                    id,
+                    incidents,
+                    map: self.state.map.clone(),
+                    result,
+                    phase: GamePhase::Predict,
+                    started_at: (self.clock)(),
+                    predictions: Vec::new(),
+                })
+            }
+            SetGamePhase { round, phase } => {
+                if !self.game.iter().any(|r| r.stored.id == round) {
+                    return Err(not_found(format!("no game round {round}")));
+                }
+                Change::GamePhase(round, phase)
+            }
+            Predict { token, submission, round, prediction } => {
+                let participant = self.room.participant(&token)?;
+                participants::validate_submission_id(&submission)?;
+                if let Some(receipt) = self.store.find_receipt(participant.id, &submission)? {
+                    return Ok(Change::Resent(receipt));
+                }
+                let current = self.game.last().filter(|r| r.stored.id == round);
+                match current {
+                    None => return Err(ApiError::new("round_closed", format!("game round {round} is not the one being played"))),
+                    Some(r) if r.stored.phase != GamePhase::Predict => {
+                        return Err(ApiError::new("round_closed", "predictions are closed: the ripple has started"));
+                    }
+                    Some(_) => {}
+                }
+                let prediction = prediction.validate(&self.state.map)?;
+                let receipt = Receipt { submission, participant: participant.id, question: format!("prediction:{round}") };
+                Change::Prediction(round, prediction, receipt)
             }
             OpenRound { round } => Change::Round(round, RoundOp::Open),
             CloseRound { round } => Change::Round(round, RoundOp::Close),

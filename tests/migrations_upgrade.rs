@@ -141,6 +141,37 @@ fn a_version_3_database_upgrades_with_its_participants_and_answers_and_they_can_
     assert_eq!(session.participation().unwrap().code, "V3CODE");
 }
 
+#[test]
+fn a_version_4_database_upgrades_and_its_workshops_play_the_game() {
+    let (_dir, db) = copy_of(4);
+    let before = (rows(&db, PARTICIPANTS), rows(&db, ANSWERS));
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    store.integrity_check().unwrap();
+    assert_eq!((rows(&db, PARTICIPANTS), rows(&db, ANSWERS)), before);
+    let session = WorkshopSession::start(store, 1).unwrap();
+    let incidents = vec![ripple::engine::Incident::new("finance", 1.0, ripple::engine::IncidentKind::Late)];
+    session.apply(SessionCommand::StartGameRound { incidents }).unwrap();
+    assert_eq!(session.participation().unwrap().game.unwrap().id, 1);
+    assert_eq!(session.participant(V3_TOKEN).unwrap().game.unwrap().round, 1);
+}
+
+/// Writes `tests/fixtures/schema-v4.db`: the version-3 fixture upgraded with the
+/// version-4 migration as it shipped (`cargo test --test migrations_upgrade -- --ignored`).
+/// Run it once; the file is committed and must not change afterwards.
+#[test]
+#[ignore]
+fn regenerate_the_schema_v4_fixture() {
+    let path = fixture(4);
+    let _ = std::fs::remove_file(&path);
+    std::fs::copy(fixture(3), &path).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/0004_join_retry.sql")).unwrap();
+    conn.pragma_update(None, "user_version", 4).unwrap();
+    conn.execute_batch("VACUUM;").unwrap();
+}
+
 /// Writes `tests/fixtures/schema-v3.db`: the version-2 fixture upgraded with the
 /// version-3 migration as it shipped, with a room: a participant who answered
 /// (`cargo test --test migrations_upgrade -- --ignored`). Run it once; the file is

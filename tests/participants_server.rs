@@ -474,3 +474,27 @@ async fn going_offline_tells_the_phones_and_keeps_every_answer() {
     assert!(TcpStream::connect(room.addr).await.is_err(), "nothing listens any more");
     assert_eq!(stored_answers(&room), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phone_predicts_over_the_websocket_and_hears_when_the_ripple_reaches_its_unit() {
+    let room = room();
+    let mut phone = Phone::connect(&room).await;
+    let token = phone.join(&room, "Ana", "customer-service").await;
+    let incidents = vec![ripple::engine::Incident::new("finance", 1.0, ripple::engine::IncidentKind::Late)];
+    room.session.apply(SessionCommand::StartGameRound { incidents }).unwrap();
+    let news = phone.next().await;
+    assert_eq!((news["type"].as_str(), news["me"]["game"]["phase"].as_str()), (Some("welcome"), Some("predict")), "{news}");
+    let predict = json!({"type": "predict", "token": token, "submission": "pred-000001", "round": 1,
+        "prediction": {"units": ["customer-service", "field-engineers"], "customers": true}});
+    let ack = phone.ask(predict).await;
+    assert_eq!(ack["receipt"]["question"], "prediction:1", "{ack}");
+    room.session.apply(SessionCommand::SetGamePhase { round: 1, phase: ripple::game::GamePhase::Ripple }).unwrap();
+    let news = phone.next().await;
+    let game = &news["me"]["game"];
+    assert_eq!(game["phase"], "ripple");
+    assert_eq!(game["customers_felt"], true);
+    assert!(game["reached_me"]["sentence"].as_str().unwrap().starts_with("Finance is late with"), "{game}");
+    let late = json!({"type": "predict", "token": token, "submission": "pred-000002", "round": 1,
+        "prediction": {"units": [], "customers": false}});
+    assert_eq!(phone.ask(late).await["code"], "round_closed");
+}

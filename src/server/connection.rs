@@ -276,19 +276,27 @@ pub(super) async fn handle(shared: &Shared, address: IpAddr, text: &str, bound: 
             }
             Err(error) => failed(error),
         },
-        ParticipantRequest::Submit { token, submission, answer, .. } => {
-            match apply(shared, SessionCommand::Submit { token, submission: submission.clone(), answer }).await {
-                Ok(SessionEvent::AnswersChanged { receipt, .. }) => ParticipantReply::Ack { receipt, reference },
-                Ok(other) => failed(ApiError::new("internal", format!("submitting answered {other:?}"))),
-                Err(error) => ParticipantReply::Error {
-                    code: error.code,
-                    message: error.message,
-                    submission: Some(submission).filter(|s| s.len() <= participants::SUBMISSION_ID_MAX),
-                    retry_ms: None,
-                    reference,
-                },
-            }
+        ParticipantRequest::Predict { token, submission, round, prediction, .. } => {
+            acknowledge(apply(shared, SessionCommand::Predict { token, submission: submission.clone(), round, prediction }).await, submission, reference)
         }
+        ParticipantRequest::Submit { token, submission, answer, .. } => {
+            acknowledge(apply(shared, SessionCommand::Submit { token, submission: submission.clone(), answer }).await, submission, reference)
+        }
+    }
+}
+
+/// The reply to a stored (or refused) answer or prediction.
+fn acknowledge(outcome: Result<SessionEvent, ApiError>, submission: String, reference: Option<String>) -> ParticipantReply {
+    match outcome {
+        Ok(SessionEvent::AnswersChanged { receipt, .. }) => ParticipantReply::Ack { receipt, reference },
+        Ok(other) => error_reply(ApiError::new("internal", format!("submitting answered {other:?}")), reference),
+        Err(error) => ParticipantReply::Error {
+            code: error.code,
+            message: error.message,
+            submission: Some(submission).filter(|s| s.len() <= participants::SUBMISSION_ID_MAX),
+            retry_ms: None,
+            reference,
+        },
     }
 }
 

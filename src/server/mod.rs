@@ -105,7 +105,8 @@ struct RoomCache {
 #[derive(Debug, Clone)]
 enum News {
     Units(Arc<Vec<UnitChoice>>),
-    /// A round opened, closed or was reset: each phone is sent what the server now holds.
+    /// A round opened, closed or was reset, or the game moved on: each phone is sent
+    /// what the server now holds for it.
     Rounds,
 }
 
@@ -253,7 +254,7 @@ impl Shared {
             SessionEvent::Renamed { name, .. } => {
                 self.room.write().unwrap_or_else(|e| e.into_inner()).workshop.clone_from(name);
             }
-            SessionEvent::RoundChanged { .. } => {
+            SessionEvent::RoundChanged { .. } | SessionEvent::GameChanged { .. } => {
                 let _ = self.news.send(News::Rounds);
             }
             _ => {}

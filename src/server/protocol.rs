@@ -51,6 +51,16 @@ pub enum ParticipantRequest {
         #[ts(optional, rename = "ref")]
         reference: Option<String>,
     },
+    /// A prediction for the game round being played (while it is in its prediction phase).
+    Predict {
+        token: String,
+        submission: String,
+        round: crate::game::GameRoundId,
+        prediction: crate::game::Prediction,
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        #[ts(optional, rename = "ref")]
+        reference: Option<String>,
+    },
     /// An answer; `submission` is the phone's id for it (a re-send is stored once).
     Submit {
         token: String,
@@ -68,7 +78,8 @@ impl ParticipantRequest {
             ParticipantRequest::Lookup { reference, .. }
             | ParticipantRequest::Join { reference, .. }
             | ParticipantRequest::Resume { reference, .. }
-            | ParticipantRequest::Submit { reference, .. } => reference.as_deref(),
+            | ParticipantRequest::Submit { reference, .. }
+            | ParticipantRequest::Predict { reference, .. } => reference.as_deref(),
         }
     }
 }

@@ -13,7 +13,9 @@ use crate::org::{OrgMap, ServiceLink, Unit, UnitKind, MAP_FORMAT_VERSION};
 use crate::workshop::{WorkshopId, WorkshopSummary};
 
 mod backup;
+mod game;
 mod participants;
+pub use game::StoredGameRound;
 pub use participants::{NewParticipant, StoredRoom};
 pub use backup::{backups_dir, keep_backup, latest_backup, list_backups, move_aside, restore_backup, stamp, BACKUPS_KEPT};
 
@@ -23,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_agenda.sql"),
     include_str!("migrations/0003_participants.sql"),
     include_str!("migrations/0004_join_retry.sql"),
+    include_str!("migrations/0005_game.sql"),
 ];
 
 /// `updated_at` as SQLite writes it, to the second.

@@ -67,7 +67,7 @@ function welcome(rounds = open, answers: Answer[] = [], token?: string, manager 
     ...(token ? { token } : {}),
     workshop: 'Spring cohort',
     units,
-    me: { participant: { id: 7, name: 'Ana', unit: 'finance', manager }, rounds, answers },
+    me: { participant: { id: 7, name: 'Ana', unit: 'finance', manager }, rounds, answers, game: null },
   };
 }
 

@@ -206,6 +206,9 @@ describe('the presenter keys', () => {
     expect(keyAction({ key: 'z', ctrlKey: true })).toBe('undo');
     expect(keyAction({ key: 'z', metaKey: true })).toBe('undo');
     expect(keyAction({ key: 'z' })).toBeNull();
+    expect(keyAction({ key: 'Z', ctrlKey: true, shiftKey: true })).toBe('redo');
+    expect(keyAction({ key: 'y', ctrlKey: true })).toBe('redo');
+    expect(['e', 'E'].map((k) => keyAction({ key: k }))).toEqual(['edit', 'edit']);
     expect(keyAction({ key: 'b', ctrlKey: true })).toBeNull();
     expect(keyAction({ key: 'x' })).toBeNull();
   });

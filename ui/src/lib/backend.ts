@@ -19,7 +19,7 @@ import type { Display, LiveWorkshop, ProjectorState } from './live';
 export type { UnlistenFn };
 
 /** A key pressed in the audience window, handed to the presenter. */
-export type AudienceKey = { key: string; ctrlKey?: boolean; metaKey?: boolean; altKey?: boolean };
+export type AudienceKey = { key: string; ctrlKey?: boolean; metaKey?: boolean; altKey?: boolean; shiftKey?: boolean };
 
 export interface Backend {
   listWorkshops(): Promise<WorkshopSummary[]>;

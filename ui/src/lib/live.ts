@@ -28,7 +28,7 @@ export function minutes(ms: number): string {
   return `${m} min`;
 }
 
-export type KeyAction = 'next' | 'previous' | 'blank' | 'fullscreen' | 'reveal' | 'help' | 'undo';
+export type KeyAction = 'next' | 'previous' | 'blank' | 'fullscreen' | 'reveal' | 'help' | 'undo' | 'redo' | 'edit';
 
 /** The help overlay's list: the keys and what they do, in the order a trainer needs them. */
 export const KEYS: { keys: string[]; action: string }[] = [
@@ -37,17 +37,23 @@ export const KEYS: { keys: string[]; action: string }[] = [
   { keys: ['B'], action: 'Blank or unblank the projector' },
   { keys: ['R'], action: 'Reveal or hide results' },
   { keys: ['F'], action: 'Fullscreen (the audience window if open)' },
+  { keys: ['E'], action: 'Edit the map (and back)' },
   { keys: ['Ctrl', 'Z'], action: 'Undo the last edit' },
+  { keys: ['Ctrl', 'Shift', 'Z'], action: 'Redo (also Ctrl Y)' },
   { keys: ['?'], action: 'Show or hide this help' },
   { keys: ['Esc'], action: 'Close a dialog, or back to the agenda' },
 ];
 
-export type KeyLike = { key: string; ctrlKey?: boolean; metaKey?: boolean; altKey?: boolean };
+export type KeyLike = { key: string; ctrlKey?: boolean; metaKey?: boolean; altKey?: boolean; shiftKey?: boolean };
 
 /** What a key press means, like presentation software; null for any other key. */
 export function keyAction(e: KeyLike): KeyAction | null {
   if (e.altKey) return null;
-  if (e.ctrlKey || e.metaKey) return e.key === 'z' || e.key === 'Z' ? 'undo' : null;
+  if (e.ctrlKey || e.metaKey) {
+    const k = e.key.toLowerCase();
+    if (k === 'z') return e.shiftKey ? 'redo' : 'undo';
+    return k === 'y' && !e.shiftKey ? 'redo' : null;
+  }
   switch (e.key) {
     case 'ArrowRight':
     case ' ':
@@ -66,6 +72,9 @@ export function keyAction(e: KeyLike): KeyAction | null {
     case 'r':
     case 'R':
       return 'reveal';
+    case 'e':
+    case 'E':
+      return 'edit';
     case '?':
       return 'help';
     default:

@@ -190,6 +190,7 @@ describe('the map editor', () => {
     expect(dialog.getAttribute('role')).toBe('alertdialog');
     expect(dialog.textContent).toContain('Delete Finance?');
     expect(dialog.textContent).toContain('2 links go with it.');
+    expect([...dialog.querySelectorAll('.gone li')].map((li) => li.textContent)).toEqual([`To Sales, ${bold}`]);
     expect(backend.apply).not.toHaveBeenCalled();
     // Keys wait while it asks; Escape keeps the unit.
     await key('ArrowRight');
@@ -263,6 +264,8 @@ describe('the map editor', () => {
       expect(error.textContent).toMatch(/above 0 and at most 1/);
       expect(form.querySelector('[name="strength"]')!.getAttribute('aria-invalid')).toBe('true');
       expect(form.querySelector('[name="strength"]')!.getAttribute('aria-describedby')).toContain(error.id);
+      // The trainer is taken to the field to fix.
+      expect(document.activeElement).toBe(form.querySelector('[name="strength"]'));
     }
     type(form.querySelector('[name="strength"]')!, '0.5');
     type(form.querySelector('[name="lag"]')!, '-3');

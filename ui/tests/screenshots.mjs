@@ -112,6 +112,9 @@ function fakeTauri({ live, clock, workshops, fail, participation, online }) {
           return participation;
         case 'online_status':
           return online;
+        case 'map_from_files':
+          // The picked files read as the demo map (the editor's import summary).
+          return live.map;
         case 'list_displays':
           return [
             { index: 0, name: 'Built-in Retina Display', width: 1440, height: 900, primary: true },
@@ -206,6 +209,46 @@ await shot('1280-audience-thanks-many', small, {
   current: 107,
   wait: '#thanks-wall',
   participation: { ...room.participation, results: { ...room.participation.results, thanks: manyNotes } },
+});
+// The map editor (E): a unit with its services, a link open for editing, a refused value,
+// deleting a unit, importing a map; the projector meanwhile shows only the map.
+const edit = (id) => async (page) => {
+  await page.keyboard.press('e');
+  if (id) await page.click(`[data-unit-id="${id}"]`);
+};
+await shot('1280-edit', small, { act: edit(null) });
+await shot('1280-edit-unit', small, { act: edit('finance') });
+await shot('1280-edit-link', small, {
+  act: async (page) => {
+    await edit('finance')(page);
+    await page.click('#links-out li:first-child .edit-link');
+    await page.fill('#links-out .link-form [name="strength"]', '1.4');
+    await page.click('#links-out .link-form .save-link');
+  },
+});
+await shot('1280-edit-add-link', small, {
+  act: async (page) => {
+    await edit('it')(page);
+    await page.click('#add-link');
+    await page.selectOption('#map-editor .link-form [name="other"]', 'warehouse');
+    await page.fill('#map-editor .link-form [name="service"]', 'Scanner repairs');
+  },
+});
+await shot('1280-edit-delete', small, {
+  act: async (page) => {
+    await edit('finance')(page);
+    await page.click('#delete-unit');
+  },
+});
+await shot('1280-edit-import', small, {
+  act: async (page) => {
+    await edit(null)(page);
+    await page.setInputFiles('#import-file', [
+      { name: 'units.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name,kind,weight\n') },
+      { name: 'links.csv', mimeType: 'text/csv', buffer: Buffer.from('provider,customer,service,strength,lag\n') },
+    ]);
+    await page.waitForSelector('#confirm-import');
+  },
 });
 await shot('1280-error', small, { fail: 'This database was written by a newer Ripple (schema 9); this build knows up to 1.' });
 

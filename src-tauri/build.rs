@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "participation",
     "open_kiosk",
     "map_from_files",
+    "game_rounds",
+    "incident_suggestions",
 ];
 
 fn main() {

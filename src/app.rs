@@ -284,6 +284,17 @@ impl App {
         self.live = None;
     }
 
+    /// Every Ripple Effect round of the live workshop, oldest first (to replay one).
+    pub fn game_rounds(&self) -> Result<Vec<crate::game::GameRoundView>, ApiError> {
+        self.live.as_ref().ok_or_else(no_live_workshop)?.game_rounds()
+    }
+
+    /// Incidents worth dropping: the live map's most critical internal units.
+    pub fn incident_suggestions(&self) -> Result<Vec<crate::game::CriticalUnit>, ApiError> {
+        let live = self.live.as_ref().ok_or_else(no_live_workshop)?;
+        Ok(crate::game::suggestions(&live.state()?.map, 5))
+    }
+
     /// The live workshop's session code, rounds and live results.
     pub fn participation(&self) -> Result<Option<Participation>, ApiError> {
         self.live.as_ref().map(WorkshopSession::participation).transpose()

@@ -135,6 +135,10 @@ struct ServeArgs {
     /// reachable over the network; this is how a headless room opens them).
     #[arg(long)]
     open_rounds: bool,
+    /// Start a Ripple Effect round at start with these incidents (UNIT[:SEVERITY[:KIND]],
+    /// repeatable): participants can predict (for headless tests of the phone page).
+    #[arg(long = "game", value_parser = parse_incident)]
+    game: Vec<Incident>,
 }
 
 #[derive(Args)]
@@ -368,6 +372,9 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
         for round in Round::ALL {
             session.apply(SessionCommand::OpenRound { round })?;
         }
+    }
+    if !args.game.is_empty() {
+        session.apply(SessionCommand::StartGameRound { incidents: args.game.clone() })?;
     }
     let server = match args.bind {
         Some(bind) => ParticipantServer::start_on(session.handle(), bind.ip(), Some(bind.port()), Limits::classroom()),

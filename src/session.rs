@@ -246,6 +246,7 @@ enum Message {
     Participation(Reply<Participation>),
     Me(String, Reply<Result<ParticipantView, ApiError>>),
     Lookup(String, Reply<Result<RoomInfo, ApiError>>),
+    GameRounds(Reply<Vec<GameRoundView>>),
     Stop,
 }
 
@@ -342,6 +343,11 @@ impl SessionHandle {
         }
     }
 
+    /// Every game round played in this workshop, oldest first (for replays).
+    pub fn game_rounds(&self) -> Result<Vec<GameRoundView>, ApiError> {
+        ask(&self.tx, Message::GameRounds)
+    }
+
     /// What the session code `code` opens.
     pub fn lookup(&self, code: &str) -> Result<RoomInfo, ApiError> {
         ask(&self.tx, |reply| Message::Lookup(code.to_owned(), reply))?
@@ -424,6 +430,10 @@ impl WorkshopSession {
 
     pub fn participant(&self, token: &str) -> Result<ParticipantView, ApiError> {
         self.handle.participant(token)
+    }
+
+    pub fn game_rounds(&self) -> Result<Vec<GameRoundView>, ApiError> {
+        self.handle.game_rounds()
     }
 }
 
@@ -796,6 +806,7 @@ impl Owner {
                 map: self.state.map.clone(),
                 rounds: self.room.rounds,
             })),
+            Message::GameRounds(reply) => reply(self.game.iter().map(|round| round.view(&self.room)).collect()),
             Message::Subscribe(hear, reply) => {
                 self.subscribers.push(hear);
                 reply(self.state.clone());

@@ -124,6 +124,16 @@ fn map_from_files(files: Vec<(String, String)>) -> Result<ripple::org::OrgMap, A
 }
 
 #[tauri::command]
+fn game_rounds(state: State<'_, AppState>) -> Result<Vec<ripple::game::GameRoundView>, ApiError> {
+    state.with(|app| app.game_rounds())
+}
+
+#[tauri::command]
+fn incident_suggestions(state: State<'_, AppState>) -> Result<Vec<ripple::game::CriticalUnit>, ApiError> {
+    state.with(|app| app.incident_suggestions())
+}
+
+#[tauri::command]
 fn online_status(state: State<'_, AppState>) -> Result<OnlineStatus, ApiError> {
     state.with(|app| Ok(app.online_status()))
 }
@@ -247,7 +257,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         go_offline,
         participation,
         open_kiosk,
-        map_from_files
+        map_from_files,
+        game_rounds,
+        incident_suggestions
     ])
 }
 

@@ -165,3 +165,22 @@ fn an_imported_map_is_read_from_picked_files_and_replaces_the_map_as_one_undoabl
     assert_eq!(refused["code"], "invalid_map");
     assert!(refused["message"].as_str().unwrap().contains("units.csv"), "{refused}");
 }
+
+#[test]
+fn a_game_round_is_started_moved_through_its_phases_and_listed_for_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with_db(&dir.path().join("ripple.db"));
+    let suggestions = invoke(&window, "incident_suggestions", json!({})).unwrap();
+    let first = suggestions[0]["unit"].as_str().unwrap().to_owned();
+    let incidents = json!([{ "unit": first, "severity": 1.0, "kind": "late" }]);
+    let event = invoke(&window, "apply", json!({ "command": { "type": "start_game_round", "incidents": incidents } })).unwrap();
+    assert_eq!((event["type"].as_str(), event["phase"].as_str()), (Some("game_changed"), Some("predict")));
+    invoke(&window, "apply", json!({ "command": { "type": "set_game_phase", "round": 1, "phase": "debrief" } })).unwrap();
+    let rounds = invoke(&window, "game_rounds", json!({})).unwrap();
+    assert_eq!(rounds.as_array().unwrap().len(), 1);
+    assert_eq!(rounds[0]["phase"], "debrief");
+    assert!(!rounds[0]["result"]["waves"].as_array().unwrap().is_empty());
+    assert!(rounds[0]["debrief"]["chains"][0]["sentence"].is_string());
+    let game = &invoke(&window, "participation", json!({})).unwrap()["game"];
+    assert_eq!(game["id"], 1);
+}

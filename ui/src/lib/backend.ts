@@ -10,6 +10,8 @@ import type { SessionCommand } from './bindings/SessionCommand';
 import type { SessionEvent } from './bindings/SessionEvent';
 import type { TemplateInfo } from './bindings/TemplateInfo';
 import type { WorkshopSummary } from './bindings/WorkshopSummary';
+import type { CriticalUnit } from './bindings/CriticalUnit';
+import type { GameRoundView } from './bindings/GameRoundView';
 import type { OnlineStatus } from './bindings/OnlineStatus';
 import type { OrgMap } from './bindings/OrgMap';
 import type { Participation } from './bindings/Participation';
@@ -56,6 +58,10 @@ export interface Backend {
   participation(): Promise<Participation | null>;
   /** Opens the questionnaire in an app window for participants to take turns on (kiosk mode). */
   openKiosk(): Promise<void>;
+  /** Every Ripple Effect round of the live workshop, oldest first (to replay one). */
+  gameRounds(): Promise<GameRoundView[]>;
+  /** Incidents worth dropping: the live map's most critical internal units. */
+  incidentSuggestions(): Promise<CriticalUnit[]>;
   /** Reads a map from picked files (name, text): one JSON or GraphML file, or units.csv with links.csv. */
   mapFromFiles(files: [string, string][]): Promise<OrgMap>;
 
@@ -83,6 +89,7 @@ export type AudienceBackend = Pick<
   | 'participation'
   | 'onParticipationChanged'
   | 'onOnlineChanged'
+  | 'gameRounds'
 >;
 
 function isApiError(e: unknown): e is ApiError {
@@ -149,6 +156,8 @@ export const tauriBackend: Backend = {
   goOffline: () => call<OnlineStatus>('go_offline'),
   participation: () => call<Participation | null>('participation'),
   openKiosk: () => call<null>('open_kiosk').then(() => undefined),
+  gameRounds: () => call<GameRoundView[]>('game_rounds'),
+  incidentSuggestions: () => call<CriticalUnit[]>('incident_suggestions'),
   mapFromFiles: (files) => call<OrgMap>('map_from_files', { files }),
 
   onWorkshopChanged: (handler) => on<SessionEvent>('workshop-changed', handler),

@@ -11,11 +11,19 @@
 /** @typedef {import('../src/lib/bindings/CustomerRef').CustomerRef} CustomerRef */
 /** @typedef {import('../src/lib/bindings/NeedCategory').NeedCategory} NeedCategory */
 /** @typedef {import('../src/lib/bindings/TwoWay').TwoWay} TwoWay */
+/** @typedef {import('../src/lib/bindings/PhoneGame').PhoneGame} PhoneGame */
+/** @typedef {import('../src/lib/bindings/Prediction').Prediction} Prediction */
+/** @typedef {import('../src/lib/bindings/Incident').Incident} Incident */
+/** @typedef {import('../src/lib/bindings/PredictionScore').PredictionScore} PredictionScore */
 /** @typedef {Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>} KeyValue */
 /** @typedef {{ text: string, category: NeedCategory | '' }} NeedDraft */
 /** @typedef {{ ref: CustomerRef, needs: NeedDraft[], two_way: TwoWay | '', rating: number }} CustomerDraft */
 /** @typedef {{ index: number | null, message: string }} FormError */
-/** @typedef {{ submission: string, token: string, key: string, answer: Answer }} OutboxEntry */
+/** @typedef {{ round: number, prediction: Prediction }} PredictDraft */
+/**
+ * An answer or a game prediction not yet acknowledged (exactly one of `answer`, `predict`).
+ * @typedef {{ submission: string, token: string, key: string, answer?: Answer, predict?: PredictDraft }} OutboxEntry
+ */
 
 /** The server's limits (docs/participant-protocol.md, "Limits"). */
 export const LIMITS = { name: 60, text: 280, long: 1000, customers: 20, needs: 5 };
@@ -93,7 +101,7 @@ export class Outbox {
     this.entries = [];
     try {
       const saved = JSON.parse((storage && storage.getItem(key)) || '[]');
-      if (Array.isArray(saved)) this.entries = saved.filter((e) => e && typeof e.submission === 'string' && e.answer);
+      if (Array.isArray(saved)) this.entries = saved.filter((e) => e && typeof e.submission === 'string' && (e.answer || e.predict));
     } catch {} // a damaged outbox is an empty one
   }
 
@@ -105,9 +113,17 @@ export class Outbox {
 
   /** @param {string} token @param {Answer} answer @param {string} submission */
   add(token, answer, submission) {
-    const key = questionKey(answer);
-    const entry = { submission, token, key, answer };
-    this.entries = this.entries.filter((e) => !(e.key === key && e.token === token)).concat(entry);
+    return this.put({ submission, token, key: questionKey(answer), answer });
+  }
+
+  /** A prediction for a game round. @param {string} token @param {PredictDraft} predict @param {string} submission */
+  addPrediction(token, predict, submission) {
+    return this.put({ submission, token, key: predictKey(predict.round), predict });
+  }
+
+  /** @param {OutboxEntry} entry */
+  put(entry) {
+    this.entries = this.entries.filter((e) => !(e.key === entry.key && e.token === entry.token)).concat(entry);
     this.save();
     return entry;
   }
@@ -141,7 +157,7 @@ export class Outbox {
  */
 export function mergeAnswers(held, queued) {
   const all = new Map(held.map((a) => [questionKey(a), a]));
-  for (const e of queued) all.set(e.key, e.answer);
+  for (const e of queued) if (e.answer) all.set(e.key, e.answer);
   return all;
 }
 
@@ -239,6 +255,47 @@ export function errorText(/** @type {string} */ code, /** @type {string} */ mess
   return plain[code] || (message ? message.charAt(0).toUpperCase() + message.slice(1) : 'Something went wrong.');
 }
 
+// ---------------------------------------------------------------- the game
+
+/** The outbox's key for a round's prediction. */
+export function predictKey(/** @type {number} */ round) {
+  return `predict:${round}`;
+}
+
+const KIND_ORDER = ['frontline', 'support'];
+
+/**
+ * The units a participant may predict will feel the incident: internal units (no external
+ * segments), not the incident's own; frontline first, then support, each by name.
+ * @param {UnitChoice[]} units @param {Incident[]} incidents
+ */
+export function predictableUnits(units, incidents) {
+  const hit = new Set(incidents.map((i) => i.unit));
+  return units
+    .filter((u) => u.kind !== 'external' && !hit.has(u.id))
+    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.name.localeCompare(b.name));
+}
+
+/** What happened, in words: "Finance is late". @param {Incident} i @param {string} name */
+export function incidentText(i, name) {
+  if (i.kind === 'late') return `${name} is late`;
+  if (i.kind === 'quality') return `${name} delivers poor quality`;
+  return `${name} delivers the wrong way`;
+}
+
+/** How bad it is (severity in (0, 1]). */
+export function severityText(/** @type {number} */ s) {
+  const pct = `${Math.round(Math.max(0, Math.min(1, s)) * 100)} %`;
+  const word = s >= 0.995 ? 'complete failure' : s >= 0.67 ? 'severe' : s >= 0.34 ? 'moderate' : 'minor';
+  return `Severity: ${word} (${pct})`;
+}
+
+/** A score as a person reads it. @param {PredictionScore} s */
+export function scoreText(s) {
+  const n = (/** @type {number} */ k, /** @type {string} */ one, /** @type {string} */ many) => `${k} ${k === 1 ? one : many}`;
+  return `Your score: ${n(s.points, 'point', 'points')} — ${n(s.hits, 'hit', 'hits')}, ${s.misses} missed, ${n(s.false_alarms, 'false alarm', 'false alarms')}`;
+}
+
 /** The stored identity (`{token, code}`), if any. */
 export function loadIdentity(/** @type {KeyValue | null} */ storage) {
   try {
@@ -298,6 +355,8 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
   const blank = () => ({
     /** @type {Participant | null} */ me: null,
     /** @type {Answer[]} the answers the server holds */ held: [],
+    /** @type {PhoneGame | null} the latest game round as the server holds it */ game: null,
+    /** @type {{ round: number, units: string[], customers: boolean | null } | null} the prediction being made */ predict: null,
     /** @type {CustomerDraft[]} */ drafts: [],
     manager: { morale: '', team: '' },
     received: { unit: '', rating: 0, comment: '' },
@@ -418,7 +477,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
 
   /** @param {ParticipantRequest} req */
   function send(req) {
-    if (req.type !== 'submit') {
+    if (req.type !== 'submit' && req.type !== 'predict') {
       req.ref = req.ref || String(++refSeq);
       pending.set(req.ref, { req, at: Date.now() });
     }
@@ -442,7 +501,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
       if (httpMode) showConn('http');
       receive(reply);
     } catch {
-      if (req.type === 'submit') inflight.delete(req.submission);
+      if (req.type === 'submit' || req.type === 'predict') inflight.delete(req.submission);
       if (httpMode) showConn('offline');
       refreshStatuses();
     } finally {
@@ -455,7 +514,8 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     for (const e of outbox.entries) {
       if (inflight.has(e.submission)) continue;
       inflight.set(e.submission, Date.now());
-      send({ type: 'submit', token: e.token, submission: e.submission, answer: e.answer });
+      if (e.predict) send({ type: 'predict', token: e.token, submission: e.submission, round: e.predict.round, prediction: e.predict.prediction });
+      else if (e.answer) send({ type: 'submit', token: e.token, submission: e.submission, answer: e.answer });
     }
     refreshStatuses();
   }
@@ -510,7 +570,9 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
       inflight.delete(m.receipt.submission);
       const entry = outbox.remove(m.receipt.submission);
       if (entry) {
-        S.held = S.held.filter((a) => questionKey(a) !== entry.key).concat(entry.answer);
+        const { answer, predict } = entry;
+        if (answer) S.held = S.held.filter((a) => questionKey(a) !== entry.key).concat(answer);
+        if (predict && S.game && S.game.round === predict.round) S.game.mine = predict.prediction;
         S.errors.delete(entry.key);
       }
       refreshStatuses();
@@ -531,6 +593,17 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     if (first || !S.dirty.has('customers')) S.drafts = draftsFromAnswer(all.get('customers'));
     const mgr = all.get('manager');
     if ((first || !S.dirty.has('manager')) && mgr && mgr.question === 'manager') S.manager = { morale: mgr.morale, team: mgr.team };
+    S.game = m.me.game || null;
+    const g = S.game;
+    if (g && g.phase === 'predict') {
+      const key = predictKey(g.round);
+      if (first || !S.predict || S.predict.round !== g.round || !S.dirty.has(key)) {
+        const queued = outbox.find(key, S.token);
+        const p = (queued && queued.predict && queued.predict.prediction) || g.mine;
+        S.predict = { round: g.round, units: p ? p.units.slice() : [], customers: p ? p.customers : null };
+        S.dirty.delete(key);
+      }
+    } else S.predict = null;
     if (first) S.dirty.clear();
     S.screen = 'main';
     S.formError = '';
@@ -566,7 +639,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
       if (entry && m.code !== 'session_closed') {
         // Refused for good: the phone would only be refused again.
         outbox.remove(m.submission);
-        S.errors.set(entry.key, text);
+        S.errors.set(entry.key, entry.predict && m.code === 'round_closed' ? 'Predictions are closed: the ripple has started.' : text);
         const i = entry.key === 'customers' ? errorCustomer(m.message) : null;
         if (i !== null) S.cardErrors.set(i, [text]);
         return render();
@@ -615,6 +688,18 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     flush();
   }
 
+  /** Sends the prediction being made, like an answer (outbox, acknowledgement, re-sent on reconnect). */
+  function submitPrediction() {
+    const P = S.predict;
+    if (!P || P.customers === null) return false;
+    const entry = outbox.addPrediction(S.token, { round: P.round, prediction: { units: P.units.slice(), customers: P.customers } }, newSubmissionId());
+    S.dirty.delete(entry.key);
+    S.errors.delete(entry.key);
+    flush();
+    refreshStatuses();
+    return true;
+  }
+
   /** @type {[string, HTMLElement][]} */
   let statusEls = [];
 
@@ -626,7 +711,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
         sending: !!entry && inflight.has(entry.submission),
         error: S.errors.get(key),
         dirty: S.dirty.has(key),
-        held: S.held.some((a) => questionKey(a) === key),
+        held: S.held.some((a) => questionKey(a) === key) || (!!S.game && !!S.game.mine && key === predictKey(S.game.round)),
       });
       if (el.textContent !== s.text) el.textContent = s.text;
       el.className = `status ${s.kind}`;
@@ -758,15 +843,88 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     const who = [me.name || 'Anonymous', unitName(me.unit)].concat(me.manager ? ['manager'] : []).join(' · ');
     /** @type {Child[]} */
     const parts = [h('h1', {}, S.workshop), h('p', { class: 'who' }, who), notice()];
+    const g = S.game;
+    if (g) parts.push(g.phase === 'predict' ? predictSection(g) : resultSection(g));
     if (!loc.kiosk) parts.push(linkBox());
     if (S.rounds.self_assessment) parts.push(...assessment());
     if (S.rounds.thanks) parts.push(thanksSection());
-    if (!S.rounds.self_assessment && !S.rounds.thanks)
+    if (!S.rounds.self_assessment && !S.rounds.thanks && !(g && g.phase === 'predict'))
       parts.push(h('section', { class: 'card waiting' }, h('h2', {}, 'Waiting for the trainer'),
         h('p', {}, 'The trainer will open the questions soon. Keep this page open: it changes by itself.'),
         S.held.length > 0 && h('p', {}, 'Your answers so far are saved.')));
     if (loc.kiosk) parts.push(h('button', { type: 'button', class: 'primary done', id: 'done', onclick: done }, 'Done — next person'));
     return parts;
+  }
+
+  /** What happened in a round, incident by incident. @param {PhoneGame} g */
+  const incidents = (g) => h('ul', { class: 'incidents' }, g.incidents.map((i) =>
+    h('li', {}, h('strong', {}, incidentText(i, unitName(i.unit))), h('span', { class: 'hint' }, severityText(i.severity)))));
+
+  /** The prediction phase: which units will feel it, and will the customers. @param {PhoneGame} g */
+  function predictSection(g) {
+    const key = predictKey(g.round);
+    if (!S.predict || S.predict.round !== g.round) S.predict = { round: g.round, units: g.mine ? g.mine.units.slice() : [], customers: g.mine ? g.mine.customers : null };
+    const P = S.predict;
+    const chosen = new Set(P.units);
+    const err = h('p', { class: 'error', role: 'alert', id: 'predict-error' });
+    const toggle = (/** @type {string} */ id, /** @type {boolean} */ on) => {
+      P.units = on ? P.units.filter((u) => u !== id).concat(id) : P.units.filter((u) => u !== id);
+      edited(key);
+    };
+    const go = () => {
+      err.textContent = submitPrediction() ? '' : 'Please say whether the external customers will feel it.';
+      const yes = document.getElementById('pr-cust-yes');
+      if (err.textContent && yes) yes.focus();
+    };
+    const yesNo = /** @type {const} */ ([['yes', 'Yes'], ['no', 'No']]);
+    return h('section', { class: 'card game', 'aria-labelledby': 'h-game' },
+      h('h2', { id: 'h-game' }, 'Where will it ripple?'),
+      h('p', { class: 'hint' }, `Round ${g.round} of the Ripple Effect game. This just happened:`),
+      incidents(g),
+      h('fieldset', { id: 'pr-units' }, h('legend', {}, 'Which units will feel it?'),
+        h('p', { class: 'hint' }, 'Tap every unit you expect to feel it — your own too, if you think so.'),
+        h('div', { class: 'grid' }, predictableUnits(S.units, g.incidents).map((u) => h('label', { class: 'check tile' },
+          h('input', { type: 'checkbox', id: `pr-u-${u.id}`, value: u.id, checked: chosen.has(u.id),
+            onchange: (/** @type {Event} */ e) => toggle(u.id, /** @type {HTMLInputElement} */ (e.target).checked) }),
+          h('span', {}, u.name))))),
+      pills('pr-cust', 'Will external customers feel it?', yesNo, P.customers === null ? '' : P.customers ? 'yes' : 'no', (v) => {
+        P.customers = v === 'yes';
+        err.textContent = '';
+        edited(key);
+      }, 'seg'),
+      err,
+      h('div', { class: 'sendbar' }, h('button', { type: 'button', class: 'primary', id: 'send-prediction', onclick: go }, 'Send prediction'),
+        statusLine(key, 'status-predict')),
+      h('p', { class: 'hint' }, 'You can change it until the ripple starts.'));
+  }
+
+  /** How long after the incident, in words. */
+  const after = (/** @type {number} */ hours) => {
+    if (hours <= 0) return 'at once';
+    const n = (/** @type {number} */ k, /** @type {string} */ unit) => `after ${k} ${unit}${k === 1 ? '' : 's'}`;
+    return hours < 24 ? n(Math.round(hours), 'hour') : n(Math.round((hours / 24) * 10) / 10, 'day');
+  };
+
+  /** From the ripple on: how it reached this participant's unit, and from the score on, their score. @param {PhoneGame} g */
+  function resultSection(g) {
+    const r = g.reached_me;
+    const s = g.my_score;
+    const error = S.errors.get(predictKey(g.round));
+    const mine = g.mine;
+    return h('section', { class: 'card game', 'aria-labelledby': 'h-game' },
+      h('h2', { id: 'h-game' }, `Round ${g.round}: the ripple`),
+      incidents(g),
+      error && h('p', { class: 'error', id: 'predict-error' }, error),
+      r ? [h('p', { class: 'lead', id: 'reached' }, `The ripple reached you: ${r.sentence}`),
+        h('ol', { class: 'steps', 'aria-label': 'How it reached you' }, r.steps.map((st) => h('li', {}, h('strong', {}, st.name),
+          h('span', { class: 'hint' }, [st.service ? `through “${st.service}”` : 'where it started', after(st.arrival),
+            `impact ${Math.round(st.impact * 100)} %`].join(' · ')))))]
+        : h('p', { class: 'lead', id: 'reached' }, 'It did not reach your unit.'),
+      g.customers_felt !== null && h('p', { id: 'customers-felt' }, `Customers felt it: ${g.customers_felt ? 'yes' : 'no'}`),
+      mine ? h('p', { class: 'hint', id: 'my-prediction' }, `You predicted: ${mine.units.length ? mine.units.map(unitName).join(', ') : 'no unit'}; customers: ${mine.customers ? 'yes' : 'no'}`)
+        : h('p', { class: 'hint', id: 'my-prediction' }, 'You made no prediction this round.'),
+      s && h('div', { class: 'score', id: 'my-score' }, h('p', { class: 'lead' }, scoreText(s)),
+        h('p', {}, s.customers_right ? 'Your call on the customers was right ✓' : 'Your call on the customers was wrong')));
   }
 
   function done() {

@@ -16,6 +16,11 @@ import {
   personalLink,
   questionKey,
   typedCustomer,
+  predictableUnits,
+  predictKey,
+  incidentText,
+  severityText,
+  scoreText,
 } from '../../participant/participant.js';
 import type { Answer } from '../../src/lib/bindings/Answer';
 import type { UnitChoice } from '../../src/lib/bindings/UnitChoice';
@@ -255,5 +260,33 @@ describe('what the page says', () => {
     expect(loadIdentity(store)).toBeNull();
     store.setItem('ripple.identity', 'garbage');
     expect(loadIdentity(store)).toBeNull();
+  });
+});
+
+describe('the game', () => {
+  it('offers internal units but the incident’s own, frontline first, each by name', () => {
+    const all: UnitChoice[] = [...units, { id: 'it', name: 'IT', kind: 'support' }, { id: 'audit', name: 'Audit', kind: 'support' }];
+    expect(predictableUnits(all, [{ unit: 'finance', severity: 0.5, kind: 'late' }]).map((u) => u.id)).toEqual(['customer-service', 'audit', 'it']);
+  });
+
+  it('says what happened, how badly, and the score in words', () => {
+    expect(incidentText({ unit: 'finance', severity: 1, kind: 'late' }, 'Finance')).toBe('Finance is late');
+    expect(incidentText({ unit: 'finance', severity: 1, kind: 'quality' }, 'Finance')).toBe('Finance delivers poor quality');
+    expect(severityText(1)).toBe('Severity: complete failure (100 %)');
+    expect(severityText(0.5)).toBe('Severity: moderate (50 %)');
+    expect(severityText(0.1)).toBe('Severity: minor (10 %)');
+    expect(scoreText({ participant: 1, hits: 1, misses: 2, false_alarms: 1, customers_right: true, points: 45 })).toBe(
+      'Your score: 45 points — 1 hit, 2 missed, 1 false alarm',
+    );
+  });
+
+  it('keeps a prediction in the outbox beside answers, one per round', () => {
+    const store = memory();
+    const box = new Outbox(store);
+    box.addPrediction(TOKEN, { round: 1, prediction: { units: ['it'], customers: true } }, 'sub-00000001');
+    box.addPrediction(TOKEN, { round: 1, prediction: { units: [], customers: false } }, 'sub-00000002');
+    const again = new Outbox(store);
+    expect(again.entries).toEqual([{ submission: 'sub-00000002', token: TOKEN, key: predictKey(1), predict: { round: 1, prediction: { units: [], customers: false } } }]);
+    expect(mergeAnswers([], again.entries).size).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { start } from '../../participant/participant.js';
 import type { ParticipantReply } from '../../src/lib/bindings/ParticipantReply';
 import type { UnitChoice } from '../../src/lib/bindings/UnitChoice';
 import type { Answer } from '../../src/lib/bindings/Answer';
+import type { PhoneGame } from '../../src/lib/bindings/PhoneGame';
 
 const TOKEN = 'c0ffee'.repeat(10) + 'abcd';
 const units: UnitChoice[] = [
@@ -470,6 +471,160 @@ describe('free text', () => {
     expect(text()).toContain(`${evil} · Finance`);
     expect(byId<HTMLTextAreaElement>('c0-n0').value).toBe(evil);
     expect(app().querySelector('b, script')).toBeNull();
+  });
+});
+
+describe('the Ripple Effect game', () => {
+  const EVIL = '<script>alert(1)</script><b>x</b>';
+  const game = (more: Partial<PhoneGame> = {}): PhoneGame => ({
+    round: 1,
+    phase: 'predict',
+    incidents: [{ unit: 'it', severity: 1, kind: 'late' }],
+    mine: null,
+    customers_felt: null,
+    reached_me: null,
+    my_score: null,
+    ...more,
+  });
+  function withGame(g: PhoneGame | null, rounds = closed, token?: string, extra: UnitChoice[] = []): ParticipantReply {
+    const r = welcome(rounds, [], token);
+    if (r.type === 'welcome') {
+      r.me.game = g;
+      r.units = [...units, ...extra];
+    }
+    return r;
+  }
+  function inGame(g: PhoneGame, rounds = closed) {
+    boot('/?c=ABC234');
+    socket().open();
+    socket().reply({ type: 'room', workshop: 'Spring cohort', units, rounds, ref: '1' });
+    socket().reply(withGame(g, rounds, TOKEN));
+  }
+  const boxes = () => [...app().querySelectorAll<HTMLInputElement>('#pr-units input')].map((i) => i.value);
+
+  it('asks where it will ripple: what happened, internal units but the incident’s own, and the customers', () => {
+    inGame(game());
+    expect(byId('h-game').textContent).toBe('Where will it ripple?');
+    expect(text()).toContain('IT is late');
+    expect(text()).toContain('Severity: complete failure (100 %)');
+    expect(boxes()).toEqual(['customer-service', 'finance']); // frontline first; no Households, no IT
+    expect(byId('pr-cust-yes')).toBeTruthy();
+    expect(text()).not.toContain('Waiting for the trainer');
+    // At the top of the questions when a round is open too.
+    stop();
+    inGame(game(), open);
+    expect(app().querySelector('section')!.id || app().querySelector('section h2')!.id).toBe('h-game');
+    expect(byId('save-customers')).toBeTruthy();
+  });
+
+  it('sends the prediction with a fresh submission id, then shows it saved', () => {
+    inGame(game());
+    tick('pr-u-customer-service');
+    tick('pr-u-finance');
+    tick('pr-u-customer-service');
+    tick('pr-cust-yes');
+    expect(status('status-predict')).toBe('Changed — not saved yet');
+    byId('send-prediction').click();
+    const sent = socket().last('predict')!;
+    expect(sent).toEqual({ type: 'predict', token: TOKEN, submission: sent.submission, round: 1, prediction: { units: ['finance'], customers: true } });
+    expect(sent.submission).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(status('status-predict')).toBe('Saving…');
+    socket().reply({ type: 'ack', receipt: { submission: sent.submission, participant: 7, question: 'predict' } });
+    expect(status('status-predict')).toBe('Saved ✓');
+    expect(JSON.parse(localStorage.getItem('ripple.outbox')!)).toEqual([]);
+    tick('pr-cust-no');
+    byId('send-prediction').click();
+    const again = socket().last('predict')!;
+    expect(again.submission).not.toBe(sent.submission);
+    expect(again.prediction).toEqual({ units: ['finance'], customers: false });
+  });
+
+  it('asks about the customers before sending', () => {
+    inGame(game());
+    tick('pr-u-finance');
+    byId('send-prediction').click();
+    expect(socket().last('predict')).toBeUndefined();
+    expect(byId('predict-error').textContent).toMatch(/external customers/);
+  });
+
+  it('is prefilled from the stored prediction, and keeps edits when news comes', () => {
+    inGame(game({ mine: { units: ['customer-service'], customers: false } }));
+    expect(byId<HTMLInputElement>('pr-u-customer-service').checked).toBe(true);
+    expect(byId<HTMLInputElement>('pr-u-finance').checked).toBe(false);
+    expect(byId<HTMLInputElement>('pr-cust-no').checked).toBe(true);
+    expect(status('status-predict')).toBe('Saved ✓');
+    tick('pr-u-finance');
+    socket().reply(withGame(game({ mine: { units: ['customer-service'], customers: false } }), open));
+    expect(byId<HTMLInputElement>('pr-u-finance').checked).toBe(true);
+    expect(status('status-predict')).toBe('Changed — not saved yet');
+  });
+
+  it('keeps a prediction made offline and re-sends it, with the same id, once connected', () => {
+    inGame(game());
+    socket().onclose!();
+    tick('pr-u-finance');
+    tick('pr-cust-no');
+    byId('send-prediction').click();
+    expect(status('status-predict')).toBe('Not sent yet — will retry');
+    const queued = JSON.parse(localStorage.getItem('ripple.outbox')!);
+    expect(queued).toHaveLength(1);
+    vi.advanceTimersByTime(1000);
+    socket().open();
+    const sent = socket().last('predict')!;
+    expect(sent.submission).toBe(queued[0].submission);
+    expect(sent.prediction).toEqual({ units: ['finance'], customers: false });
+  });
+
+  it('says when predictions closed before the prediction arrived', () => {
+    inGame(game());
+    tick('pr-cust-yes');
+    byId('send-prediction').click();
+    socket().reply({ type: 'error', code: 'round_closed', message: 'the ripple has started', submission: socket().last('predict')!.submission });
+    expect(status('status-predict')).toBe('Predictions are closed: the ripple has started.');
+    socket().reply(withGame(game({ phase: 'ripple', customers_felt: false })));
+    expect(byId('predict-error').textContent).toBe('Predictions are closed: the ripple has started.');
+  });
+
+  it('shows how the ripple reached the participant when the game moves on, as text', () => {
+    inGame(game({ mine: { units: ['customer-service'], customers: true } }));
+    const sentence = `IT is late with “Laptops” → ${EVIL} feel it after 1 day → Finance feel it after 2 days`;
+    socket().reply(withGame(game({
+      phase: 'ripple',
+      mine: { units: ['customer-service'], customers: true },
+      customers_felt: true,
+      reached_me: {
+        sentence,
+        steps: [
+          { unit: 'it', name: 'IT', service: null, impact: 1, arrival: 0 },
+          { unit: 'evil', name: EVIL, service: 'Laptops', impact: 0.6, arrival: 24 },
+          { unit: 'finance', name: 'Finance', service: EVIL, impact: 0.3, arrival: 48 },
+        ],
+      },
+    }), closed, undefined, [{ id: 'evil', name: EVIL, kind: 'support' }]));
+    expect(byId('h-game').textContent).toBe('Round 1: the ripple');
+    expect(byId('reached').textContent).toBe(`The ripple reached you: ${sentence}`);
+    const steps = [...app().querySelectorAll('.steps li')].map((li) => li.textContent);
+    expect(steps).toEqual([
+      'ITwhere it started · at once · impact 100 %',
+      `${EVIL}through “Laptops” · after 1 day · impact 60 %`,
+      `Financethrough “${EVIL}” · after 2 days · impact 30 %`,
+    ]);
+    expect(byId('customers-felt').textContent).toBe('Customers felt it: yes');
+    expect(byId('my-prediction').textContent).toBe('You predicted: Customer Service; customers: yes');
+    expect(byId('pr-units')).toBeNull();
+    expect(byId('my-score')).toBeNull();
+    expect(app().querySelector('b, script')).toBeNull();
+  });
+
+  it('says when it did not reach the unit, and shows the score', () => {
+    inGame(game({ phase: 'score', customers_felt: false, mine: { units: ['finance'], customers: true },
+      my_score: { participant: 7, hits: 0, misses: 1, false_alarms: 1, customers_right: false, points: 0 } }));
+    expect(byId('reached').textContent).toBe('It did not reach your unit.');
+    expect(byId('customers-felt').textContent).toBe('Customers felt it: no');
+    expect(byId('my-score').textContent).toBe('Your score: 0 points — 0 hits, 1 missed, 1 false alarmYour call on the customers was wrong');
+    socket().reply(withGame(game({ phase: 'debrief', customers_felt: true, mine: { units: ['finance'], customers: true },
+      my_score: { participant: 7, hits: 2, misses: 0, false_alarms: 0, customers_right: true, points: 120 } })));
+    expect(byId('my-score').textContent).toBe('Your score: 120 points — 2 hits, 0 missed, 0 false alarmsYour call on the customers was right ✓');
   });
 });
 

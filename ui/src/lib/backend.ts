@@ -17,6 +17,7 @@ import type { OrgMap } from './bindings/OrgMap';
 import type { Participation } from './bindings/Participation';
 import type { ProjectorChange } from './bindings/ProjectorChange';
 import type { Display, LiveWorkshop, ProjectorState } from './live';
+import type { GameControl } from './game';
 
 export type { UnlistenFn };
 
@@ -76,6 +77,10 @@ export interface Backend {
   onAudienceKey(handler: (key: AudienceKey) => void): Promise<UnlistenFn>;
   /** In the audience window: hand a key press to the presenter. */
   sendAudienceKey(key: AudienceKey): Promise<void>;
+  /** In the presenter: drive the game on the projector (animation, countdown, leaderboard, replays). */
+  sendGameControl(control: GameControl): Promise<void>;
+  /** In the audience window: the presenter's game controls. */
+  onGameControl(handler: (control: GameControl) => void): Promise<UnlistenFn>;
 }
 
 /** All the audience window may do: read the live workshop, hear changes, pass keys on. */
@@ -90,6 +95,7 @@ export type AudienceBackend = Pick<
   | 'onParticipationChanged'
   | 'onOnlineChanged'
   | 'gameRounds'
+  | 'onGameControl'
 >;
 
 function isApiError(e: unknown): e is ApiError {
@@ -167,4 +173,6 @@ export const tauriBackend: Backend = {
   onOnlineChanged: (handler) => on<OnlineStatus>('online-changed', handler),
   onAudienceKey: (handler) => on<AudienceKey>('audience-key', handler),
   sendAudienceKey: (key) => guard(() => emitTo('presenter', 'audience-key', key)),
+  sendGameControl: (control) => guard(() => emitTo('audience', 'game-control', control)),
+  onGameControl: (handler) => on<GameControl>('game-control', handler),
 };

@@ -2,6 +2,10 @@
 //
 //   npm run test:participant-browser           (from ui/; needs /usr/bin/chromium)
 //   RIPPLE_BIN=/path/to/ripple npm run test:participant-browser
+//   RIPPLE_PAGE=disk npm run test:participant-browser   (serve participant.js/.css from ui/participant/
+//                                                       instead of the binary's embedded copy)
+//
+// The server runs with the rounds open and a Ripple Effect round predicting (`--game finance:1:late`).
 //
 // A phone-sized window (360×640). Screenshots go to target/participant/ at the repo root.
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +25,8 @@ const shots = path.resolve(ui, '../target/participant');
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const EVIL = '<script>alert(1)</script><b>x</b>';
 const VIEWPORT = { width: 360, height: 640 };
+const PAGE_FILES = ['participant.js', 'participant.css'];
+const fromDisk = process.env.RIPPLE_PAGE === 'disk';
 
 /** @type {import('node:child_process').ChildProcess} */
 let server;
@@ -36,7 +42,7 @@ before(async () => {
   const db = path.join(dir, 'workshops.db');
   const id = execFileSync(bin, ['new', '--db', db, '--from', 'demo'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
   assert.match(id, /^\d+$/, `ripple new printed a workshop id (got ${id})`);
-  server = spawn(bin, ['serve', '--db', db, '--workshop', id, '--bind', '127.0.0.1:0', '--open-rounds'], {
+  server = spawn(bin, ['serve', '--db', db, '--workshop', id, '--bind', '127.0.0.1:0', '--open-rounds', '--game', 'finance:1:late'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   joinUrl = await new Promise((resolve, reject) => {
@@ -51,6 +57,12 @@ before(async () => {
     });
   });
   assert.match(joinUrl, /^http:\/\/127\.0\.0\.1:\d+\/\?c=[A-Z0-9]{6}$/);
+  if (!fromDisk)
+    for (const f of PAGE_FILES) {
+      const served = await (await fetch(new URL(`/${f}`, joinUrl))).text();
+      assert.ok(served === readFileSync(path.join(ui, 'participant', f), 'utf8'),
+        `${bin} embeds an older ui/participant/${f}: build it again (cargo build --bin ripple), or set RIPPLE_PAGE=disk`);
+    }
   mkdirSync(shots, { recursive: true });
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
 });
@@ -70,6 +82,12 @@ after(async () => {
 /** A phone: a fresh browser context (its own storage) and page, watched for trouble. */
 async function phone(viewport = VIEWPORT, mobile = true) {
   const context = await browser.newContext({ viewport, deviceScaleFactor: mobile ? 2 : 1, hasTouch: mobile, isMobile: mobile });
+  if (fromDisk)
+    for (const f of PAGE_FILES)
+      await context.route(`**/${f}`, (route) => route.fulfill({
+        contentType: f.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8',
+        body: readFileSync(path.join(ui, 'participant', f), 'utf8'),
+      }));
   const page = await context.newPage();
   await page.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
@@ -364,6 +382,45 @@ describe('the participant page against ripple serve', () => {
     await page.waitForSelector('#unit');
     assert.equal(await page.inputValue('#name'), '');
     assert.match(await page.textContent('#app'), /The next person can join now/);
+    await context.close();
+  });
+
+  it('predicts where the ripple goes, sees it saved, and finds it again after a reload', async () => {
+    const { context, page } = await join('Bo', 'it');
+    await page.waitForSelector('#pr-units');
+    assert.equal(await page.textContent('#h-game'), 'Where will it ripple?');
+    assert.match(await page.textContent('.incidents'), /Finance is late/);
+    const offered = await page.$$eval('#pr-units input', (is) => is.map((i) => i.value));
+    assert.ok(offered.includes('customer-service') && offered.includes('it'), 'internal units, the participant’s own too');
+    assert.ok(!offered.includes('finance'), 'not the incident’s own unit');
+    assert.ok(!offered.includes('households'), 'no external segment');
+    assert.equal(offered.indexOf('accounts'), 0, 'frontline first, by name');
+    const headings = await page.$$eval('#app h2', (hs) => hs.map((h) => h.id));
+    assert.equal(headings[0], 'h-game', 'at the top of the questions');
+    await page.check('#pr-u-customer-service');
+    await page.check('#pr-u-hr');
+    await page.check('#pr-cust-yes');
+    await textIs(page, '#status-predict', 'Changed — not saved yet');
+    await accessible(page, 'the predict screen');
+    await page.click('#send-prediction');
+    await textIs(page, '#status-predict', 'Saved ✓');
+    assert.equal(await page.evaluate(() => localStorage.getItem('ripple.outbox')), '[]');
+    // The section as laid out on the whole page (an element screenshot scrolls, and the sticky bars cover it).
+    // A window as tall as the page, so that neither sticky bar covers the section.
+    await page.setViewportSize({ width: VIEWPORT.width, height: await page.evaluate(() => document.documentElement.scrollHeight) });
+    const box = await page.$eval('section.game', (el) => {
+      const r = el.getBoundingClientRect();
+      return { y: r.top + scrollY, height: r.height };
+    });
+    await page.screenshot({ path: path.join(shots, 'predict.png'), clip: { x: 0, y: box.y - 8, width: VIEWPORT.width, height: box.height + 16 } });
+    await page.setViewportSize(VIEWPORT);
+    await page.reload();
+    await page.waitForSelector('#pr-units');
+    await textIs(page, '#status-predict', 'Saved ✓');
+    assert.equal(await page.isChecked('#pr-u-customer-service'), true);
+    assert.equal(await page.isChecked('#pr-u-hr'), true);
+    assert.equal(await page.isChecked('#pr-u-it'), false);
+    assert.equal(await page.isChecked('#pr-cust-yes'), true);
     await context.close();
   });
 

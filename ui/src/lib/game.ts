@@ -53,7 +53,8 @@ export const DEFAULT_WAVE_MS = 1200;
 export interface IncidentDraft {
   unit: string;
   kind: IncidentKind;
-  severity: string;
+  /** As typed (a number input's binding may give a number). */
+  severity: string | number | null;
 }
 
 /**
@@ -72,7 +73,7 @@ export function checkIncidents(drafts: IncidentDraft[], map: OrgMap): Incident[]
     if (unit.kind === 'external') return `${which}${unit.name} is a customer segment; pick an internal unit.`;
     if (seen.has(d.unit)) return `${which}${unit.name} already has an incident.`;
     seen.add(d.unit);
-    const text = d.severity.trim().replace(',', '.');
+    const text = String(d.severity ?? '').trim().replace(',', '.');
     const severity = Number(text);
     if (text === '' || !Number.isFinite(severity) || severity < 0.1 || severity > 1) {
       return `${which}the severity is a number from 0.1 to 1 (1: a complete failure).`;

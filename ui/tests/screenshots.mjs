@@ -15,6 +15,16 @@ const view = JSON.parse(await readFile(join(ui, 'tests', 'fixtures', 'demo-view.
 const room = JSON.parse(await readFile(join(ui, 'tests', 'fixtures', 'room.json'), 'utf8'));
 room.online.join.qr_svg = await readFile(join(ui, 'tests', 'fixtures', 'join-qr.svg'), 'utf8');
 const offline = { ...room.online, join: null, kiosk_url: null };
+// A round of the Ripple Effect game on the demo map (made from tests/fixtures/game.ts), at its debrief.
+const gameRound = JSON.parse(await readFile(join(ui, 'tests', 'fixtures', 'game-round.json'), 'utf8'));
+const atPhase = (phase) => ({
+  ...gameRound,
+  phase,
+  leaderboard: phase === 'score' || phase === 'debrief' ? gameRound.leaderboard : [],
+  room_average: phase === 'score' || phase === 'debrief' ? gameRound.room_average : null,
+  debrief: phase === 'debrief' ? gameRound.debrief : null,
+});
+const withGame = (phase) => ({ ...room.participation, game: atPhase(phase) });
 
 // A morning workshop 22 minutes into its self-assessment, which was planned for 20.
 const min = 60_000;
@@ -112,6 +122,14 @@ function fakeTauri({ live, clock, workshops, fail, participation, online }) {
           return participation;
         case 'online_status':
           return online;
+        case 'game_rounds':
+          return participation?.game ? [participation.game] : [];
+        case 'incident_suggestions':
+          return [
+            { unit: 'customer-service', name: 'Customer Service', criticality: 2.11 },
+            { unit: 'field-engineers', name: 'Field Engineers', criticality: 2.05 },
+            { unit: 'it', name: 'IT', criticality: 1.62 },
+          ];
         case 'map_from_files':
           // The picked files read as the demo map (the editor's import summary).
           return live.map;
@@ -250,6 +268,24 @@ await shot('1280-edit-import', small, {
     await page.waitForSelector('#confirm-import');
   },
 });
+// The Ripple Effect game: the presenter's Game tab, and each phase on the projector.
+const gameTab = (page) => page.click('#tab-game');
+await shot('1280-game-new', small, { act: gameTab, participation: { ...room.participation, game: null } });
+await shot('1280-game-predict', small, { act: gameTab, participation: withGame('predict') });
+await shot('1280-game-ripple', small, { act: gameTab, participation: withGame('ripple') });
+for (const [name, size] of [['1280', small], ['1920', large]]) {
+  await shot(`${name}-audience-game-predict`, size, { path: 'audience.html', current: 103, online: room.online, participation: withGame('predict'), wait: '#game-predict' });
+  await shot(`${name}-audience-game-ripple`, size, {
+    path: 'audience.html',
+    current: 103,
+    participation: withGame('ripple'),
+    wait: '#game-ripple',
+    // Two waves in: wave 1 reached, its links drawn.
+    act: (page) => page.waitForSelector('#waves li[data-hops="1"]').then(() => page.waitForTimeout(900)),
+  });
+  await shot(`${name}-audience-game-score`, size, { path: 'audience.html', current: 103, participation: withGame('score'), wait: '#game-score' });
+  await shot(`${name}-audience-game-debrief`, size, { path: 'audience.html', current: 103, participation: withGame('debrief'), wait: '#game-debrief' });
+}
 await shot('1280-error', small, { fail: 'This database was written by a newer Ripple (schema 9); this build knows up to 1.' });
 
 await browser.close();

@@ -5,7 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Key } from 'selenium-webdriver';
-import { launchApp, screenshot, waitForText, By, until } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { database, launchApp, screenshot, waitForText, By, until } from './helpers.js';
 
 /** One request of the participants' protocol (docs/participant-protocol.md) over POST /api. */
 async function ask(address, request) {
@@ -50,6 +53,10 @@ async function stepTo(driver, title) {
 }
 
 test('a room joins from its phones, answers, and sees its results and thanks on the projector', async () => {
+  // A workshop of its own (the app opens the most recently changed one): no attendees or
+  // game rounds left by other tests.
+  mkdirSync(dirname(database()), { recursive: true });
+  execFileSync(process.env.RIPPLE_CLI, ['new', '--db', database(), '--from', 'demo', '--name', 'Participants e2e']);
   const { driver } = await launchApp();
   try {
     await driver.wait(until.elementLocated(By.css('#org-map .unit')), 15000);
@@ -77,14 +84,17 @@ test('a room joins from its phones, answers, and sees its results and thanks on 
     assert.ok(await driver.findElement(By.css('#join-qr')).isDisplayed(), 'the QR code is shown');
     await screenshot(driver, 'participants-audience-join');
 
-    // Three phones join and answer.
+    // Three phones join and answer (the workshop may have attendees from an earlier test).
+    await driver.switchTo().window(presenter);
+    const before = Number((await driver.findElements(By.css('#attendee-count'))).length ? await driver.findElement(By.css('#attendee-count')).getText() : 0);
+    await driver.switchTo().window(audience);
     await Promise.all([
       phone(address, code.toLowerCase(), 0, 'Ana', 'finance', 'customer-service', 4, 'Thanks for covering the phones'),
       phone(address, code, 1, '', 'it', 'field-engineers', 8, 'The new laptops are great'),
       phone(address, code, 2, '<b>Bo</b>', 'warehouse', 'field-engineers', 9, '<img src=x onerror=alert(1)> parts on time'),
     ]);
     await driver.switchTo().window(presenter);
-    await waitForText(driver, '#attendee-count', /^3$/, 5000);
+    await waitForText(driver, '#attendee-count', new RegExp(`^${before + 3}$`), 5000);
 
     // The self-assessment's results, revealed on the projector.
     await stepTo(driver, /self-assessment|internal customers/i);
@@ -129,7 +139,7 @@ test('a room joins from its phones, answers, and sees its results and thanks on 
     await driver.findElement(By.css('#go-offline')).click();
     await driver.wait(until.elementLocated(By.css('#go-online')), 5000);
     await assert.rejects(fetch(`http://${address}/`), 'nothing listens any more');
-    await waitForText(driver, '#attendee-count', /^3$/, 5000);
+    await waitForText(driver, '#attendee-count', new RegExp(`^${before + 3}$`), 5000);
     await screenshot(driver, 'participants-presenter-offline');
   } finally {
     await driver.quit();

@@ -68,7 +68,10 @@ describe('the game’s rules', () => {
     expect(showsGame(selfAssessment, round)).toBe(true);
     expect(showsGame({ ...selfAssessment, started_at: round.started_at + 1 }, round)).toBe(false);
     expect(showsGame(ripple, round)).toBe(true);
-    expect(showsGame(undefined, round)).toBe(true);
+    expect(showsGame(undefined, round, round.started_at + 60_000)).toBe(true);
+    const nextDay = round.started_at + 24 * 60 * 60 * 1000;
+    expect(showsGame(undefined, round, nextDay), 'a round from an earlier session does not hide the join card').toBe(false);
+    expect(showsGame(ripple, round, nextDay)).toBe(true);
   });
 });
 

@@ -121,14 +121,19 @@ export function leaderName(entry: ScoredPrediction, mode: LeaderboardMode): stri
   return mode === 'named' && entry.name ? entry.name : 'Anonymous';
 }
 
+/** A round dropped before the agenda started shows for this long (not one from an earlier day). */
+export const OFF_AGENDA_ROUND_MS = 4 * 60 * 60 * 1000;
+
 /**
  * Whether the projector shows the live round: during a Ripple round activity, or when
- * the round was started during the current activity (or before the agenda began), so
- * a round dropped off-agenda appears at once and an old one does not linger.
+ * the round was started during the current activity, so a round dropped off-agenda
+ * appears at once and an old one does not linger. Before the agenda starts, a round
+ * shows if it is recent: one from an earlier session would hide the join card.
  */
-export function showsGame(activity: Activity | undefined, game: GameRoundView | null): boolean {
+export function showsGame(activity: Activity | undefined, game: GameRoundView | null, now = Date.now()): boolean {
   if (!game) return false;
-  if (!activity || activity.kind === 'ripple_round' || activity.started_at === null) return true;
+  if (activity?.kind === 'ripple_round') return true;
+  if (!activity || activity.started_at === null) return now - game.started_at < OFF_AGENDA_ROUND_MS;
   return game.started_at >= activity.started_at;
 }
 

@@ -121,10 +121,10 @@ pub fn score(participant: ParticipantId, prediction: &Prediction, result: &Impac
     let hits = predicted.iter().filter(|u| felt.contains(**u)).count() as u32;
     let false_alarms = predicted.len() as u32 - hits;
     let misses = felt.len() as u32 - hits;
-    let customers_right = prediction.customers == !result.external.is_empty();
+    let customers_right = prediction.customers != result.external.is_empty();
     let judged = hits + misses + false_alarms;
     // Nothing to feel and nothing predicted is a perfect call.
-    let unit_points = if judged == 0 { 100 } else { (100 * hits + judged / 2) / judged };
+    let unit_points = (100 * hits + judged / 2).checked_div(judged).unwrap_or(100);
     PredictionScore {
         participant,
         hits,

@@ -539,7 +539,7 @@ impl GameRound {
             phase: self.stored.phase,
             incidents: self.stored.incidents.clone(),
             mine: self.predictions.get(&who.id).cloned(),
-            customers_felt: rippled.then(|| !self.stored.result.external.is_empty()),
+            customers_felt: rippled.then_some(!self.stored.result.external.is_empty()),
             reached_me: if rippled { game::story(&self.stored.result, &self.stored.map, &who.unit) } else { None },
             my_score: if self.stored.phase >= GamePhase::Score { self.score(who.id) } else { None },
         }

@@ -186,7 +186,7 @@ fn text(reply: &ParticipantReply) -> Message {
 async fn welcome_again(shared: &Shared, token: Option<&str>) -> Option<ParticipantReply> {
     let me = participant(shared, token?).await.ok()?;
     let (workshop, units) = shared.room();
-    Some(ParticipantReply::Welcome { token: None, workshop, units: units.to_vec(), me, reference: None })
+    Some(ParticipantReply::Welcome { token: None, workshop, units: units.to_vec(), me: Box::new(me), reference: None })
 }
 
 async fn apply(shared: &Shared, command: SessionCommand) -> Result<SessionEvent, ApiError> {
@@ -263,7 +263,7 @@ pub(super) async fn handle(shared: &Shared, address: IpAddr, text: &str, bound: 
                 Ok(me) => {
                     *bound = Some(token.clone());
                     let (workshop, units) = shared.room();
-                    ParticipantReply::Welcome { token: Some(token), workshop, units: units.to_vec(), me, reference }
+                    ParticipantReply::Welcome { token: Some(token), workshop, units: units.to_vec(), me: Box::new(me), reference }
                 }
                 Err(error) => failed(error),
             }
@@ -272,7 +272,7 @@ pub(super) async fn handle(shared: &Shared, address: IpAddr, text: &str, bound: 
             Ok(me) => {
                 *bound = Some(token);
                 let (workshop, units) = shared.room();
-                ParticipantReply::Welcome { token: None, workshop, units: units.to_vec(), me, reference }
+                ParticipantReply::Welcome { token: None, workshop, units: units.to_vec(), me: Box::new(me), reference }
             }
             Err(error) => failed(error),
         },

@@ -121,7 +121,7 @@ pub enum ParticipantReply {
         token: Option<String>,
         workshop: String,
         units: Vec<UnitChoice>,
-        me: ParticipantView,
+        me: Box<ParticipantView>,
         #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
         #[ts(optional, rename = "ref")]
         reference: Option<String>,

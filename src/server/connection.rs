@@ -128,6 +128,8 @@ fn too_large() -> ApiError {
 /// A phone's WebSocket: its requests in order, and news about rounds and units once
 /// it has joined or resumed.
 async fn phone(shared: Arc<Shared>, address: IpAddr, socket: WebSocket) {
+    // Held until this phone has been told the server is going away.
+    let _open = Arc::clone(&shared.phones);
     let (mut sink, mut stream) = socket.split();
     let mut news = shared.news.subscribe();
     let mut stop = shared.stop.clone();

@@ -94,6 +94,8 @@ struct Shared {
     room: RwLock<RoomCache>,
     news: broadcast::Sender<News>,
     stop: watch::Receiver<bool>,
+    /// Each open WebSocket holds a clone: a stop waits until the phones were told.
+    phones: Arc<()>,
 }
 
 struct RoomCache {
@@ -115,8 +117,10 @@ pub struct ParticipantServer {
     addr: SocketAddr,
     stop: watch::Sender<bool>,
     runtime: Option<tokio::runtime::Runtime>,
-    /// Hears when every connection has closed after a stop.
+    /// Hears when the HTTP connections have closed after a stop.
     done: std::sync::mpsc::Receiver<()>,
+    /// Counts the open WebSockets (they outlive their HTTP connection's upgrade).
+    phones: Arc<()>,
 }
 
 /// The participant page, embedded: nothing is fetched from anywhere else.
@@ -155,6 +159,7 @@ impl ParticipantServer {
             room: RwLock::new(RoomCache { workshop: state.name, units: Arc::new(unit_choices(&state.map)) }),
             news,
             stop,
+            phones: Arc::new(()),
         });
         // The session's changes reach the phones; the subscription ends with the server.
         let hearing = Arc::downgrade(&shared);
@@ -185,7 +190,7 @@ impl ParticipantServer {
                 .await;
             let _ = done_tx.send(());
         });
-        Ok(ParticipantServer { addr, stop: stop_tx, runtime: Some(runtime), done })
+        Ok(ParticipantServer { addr, stop: stop_tx, runtime: Some(runtime), done, phones: Arc::clone(&shared.phones) })
     }
 
     /// Starts on `ip`, at `port` or, if none is given, at the first free port from
@@ -230,7 +235,12 @@ impl ParticipantServer {
         let _ = self.stop.send(true);
         if let Some(runtime) = self.runtime.take() {
             // Phones get a moment to hear the close; whatever lingers is dropped.
+            let deadline = std::time::Instant::now() + Duration::from_secs(2);
             let _ = self.done.recv_timeout(Duration::from_secs(2));
+            // Only this handle and `Shared`'s own are left once every phone was told.
+            while Arc::strong_count(&self.phones) > 2 && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
             runtime.shutdown_background();
         }
     }

@@ -5,7 +5,11 @@
 // times are printed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchApp, screenshot, waitForText, By, until } from './helpers.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { database, launchApp, screenshot, waitForText, By, until } from './helpers.js';
 
 async function ask(address, request) {
   const response = await fetch(`http://${address}/api`, {
@@ -91,6 +95,43 @@ test('a ripple round: three phones predict, the ripple spreads, the room is scor
     await driver.wait(until.elementLocated(By.css('#debrief-chains li')), 10000);
     assert.match(await driver.findElement(By.css('#debrief-chains')).getText(), /Finance is late with/);
     await screenshot(driver, 'ripple-debrief');
+  } finally {
+    await driver.quit();
+  }
+});
+
+test('on a 100-unit map the ripple is drawn and its frame times are measured', async () => {
+  // A workshop of its own from a generated 100-unit map (the app opens the newest).
+  const dir = mkdtempSync(join(tmpdir(), 'ripple-100-'));
+  const map = join(dir, 'org-100.json');
+  execFileSync(process.env.RIPPLE_CLI, ['generate', '--units', '100', '--seed', '3', '--out', map]);
+  mkdirSync(dirname(database()), { recursive: true });
+  execFileSync(process.env.RIPPLE_CLI, ['new', '--db', database(), '--from', map, '--name', '100 units']);
+  const { driver } = await launchApp();
+  try {
+    await driver.wait(async () => (await driver.findElements(By.css('#org-map .unit'))).length === 100, 15000, 'all 100 units drawn');
+    const presenter = await driver.getWindowHandle();
+    await driver.findElement(By.css('#tab-game')).click();
+    await driver.wait(until.elementLocated(By.css('#game-unit')), 5000);
+    // The first suggestion: the map's most critical unit.
+    await driver.executeScript(
+      "const s = document.querySelector('#game-unit'); s.value = [...s.options].find((o) => o.value).value; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    );
+    await driver.findElement(By.css('#start-round')).click();
+    await driver.findElement(By.css('#open-audience')).click();
+    await driver.wait(async () => (await driver.getAllWindowHandles()).length === 2, 10000);
+    const audience = (await driver.getAllWindowHandles()).find((h) => h !== presenter);
+    await driver.switchTo().window(presenter);
+    await driver.wait(until.elementLocated(By.css('#phase-ripple')), 5000).click();
+    await driver.switchTo().window(audience);
+    await driver.wait(until.elementLocated(By.css('#game-ripple')), 10000);
+    await new Promise((r) => setTimeout(r, 5000));
+    await screenshot(driver, 'ripple-ripple-100-units');
+    const hit = await driver.findElements(By.css('#ripple-map .unit.hit'));
+    assert.ok(hit.length >= 2, `the ripple reached units (${hit.length})`);
+    const frames = await driver.executeScript('return window.__rippleFrameTimes || []');
+    console.log(`# ripple animation, 100 units: ${frames.length} frames, median ${percentile(frames, 0.5).toFixed(1)} ms, p95 ${percentile(frames, 0.95).toFixed(1)} ms, all: ${frames.map((f) => f.toFixed(0)).join(' ')}`);
+    assert.ok(frames.length >= 1, `the animation ran (${frames.length} frames)`);
   } finally {
     await driver.quit();
   }

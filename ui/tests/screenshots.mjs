@@ -106,6 +106,11 @@ function fakeTauri({ live, clock, workshops, fail, participation, online }) {
           return 1;
         case 'list_workshops':
           return workshops;
+        case 'list_templates':
+          return [
+            { id: 'demo', name: 'The demo', units: 18, links: 37 },
+            { id: 'hospital', name: 'Hospital', units: 16, links: 30 },
+          ];
         case 'current_workshop':
         case 'open_workshop':
           return { ...live, projector };

@@ -286,9 +286,19 @@ impl SessionHandle {
     /// Applies a command and calls `reply` on the session's thread once it is
     /// committed (or refused); for callers that must not block (the async server).
     pub fn apply_then(&self, command: SessionCommand, reply: impl FnOnce(Result<SessionEvent, ApiError>) + Send + 'static) {
-        if let Err(unsent) = self.tx.send(Message::Apply(command, Box::new(reply))) {
-            if let Message::Apply(_, reply) = unsent.0 {
-                reply(Err(closed()));
+        self.tell(Message::Apply(command, Box::new(reply)));
+    }
+
+    /// Sends a message whose reply is a callback; if the session has ended, the
+    /// callback hears so at once.
+    fn tell(&self, message: Message) {
+        if let Err(unsent) = self.tx.send(message) {
+            match unsent.0 {
+                Message::Apply(_, reply) => reply(Err(closed())),
+                Message::Me(_, reply) => reply(Err(closed())),
+                Message::Lookup(_, reply) => reply(Err(closed())),
+                // The others' askers see their dropped reply channel.
+                _ => {}
             }
         }
     }
@@ -327,20 +337,12 @@ impl SessionHandle {
 
     /// Like [`participant`](Self::participant), answering through `reply`.
     pub fn participant_then(&self, token: &str, reply: impl FnOnce(Result<ParticipantView, ApiError>) + Send + 'static) {
-        if let Err(unsent) = self.tx.send(Message::Me(token.to_owned(), Box::new(reply))) {
-            if let Message::Me(_, reply) = unsent.0 {
-                reply(Err(closed()));
-            }
-        }
+        self.tell(Message::Me(token.to_owned(), Box::new(reply)));
     }
 
     /// What the session code `code` opens (`bad_code` if it opens nothing), through `reply`.
     pub fn lookup_then(&self, code: &str, reply: impl FnOnce(Result<RoomInfo, ApiError>) + Send + 'static) {
-        if let Err(unsent) = self.tx.send(Message::Lookup(code.to_owned(), Box::new(reply))) {
-            if let Message::Lookup(_, reply) = unsent.0 {
-                reply(Err(closed()));
-            }
-        }
+        self.tell(Message::Lookup(code.to_owned(), Box::new(reply)));
     }
 
     /// Every game round played in this workshop, oldest first (for replays).

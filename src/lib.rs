@@ -15,6 +15,7 @@ pub mod session;
 pub mod store;
 pub mod workshop;
 pub mod analysis;
+pub mod cycle;
 pub mod engine;
 pub mod game;
 pub mod generate;

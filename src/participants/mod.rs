@@ -329,7 +329,7 @@ pub fn clean_text(field: &str, text: &str, max: usize, newlines: bool) -> Result
     Ok(cleaned.to_owned())
 }
 
-fn required_text(field: &str, text: &str, max: usize, newlines: bool) -> Result<String, ApiError> {
+pub fn required_text(field: &str, text: &str, max: usize, newlines: bool) -> Result<String, ApiError> {
     let cleaned = clean_text(field, text, max, newlines)?;
     if cleaned.is_empty() {
         return Err(invalid(format!("{field}: must not be empty")));

@@ -28,6 +28,7 @@ fn changes_results(event: &SessionEvent) -> bool {
             | SessionEvent::RoundChanged { .. }
             | SessionEvent::GameChanged { .. }
             | SessionEvent::MapChanged { .. }
+            | SessionEvent::CyclesChanged { .. }
     )
 }
 

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::agenda::{Activity, ActivityDraft, ActivityId, Agenda};
+use crate::cycle::{self, Cycle, CycleFindings, CycleId, CycleNeed, CycleWalk, NeedDecision, NeedDraft, NeedProposal, ProposalStatus, Stage, StageId};
 use crate::error::ApiError;
 use crate::game::{self, GamePhase, GameRoundId, GameRoundView, PhoneGame, Prediction, ScoredPrediction};
 use crate::org::{OrgMap, ServiceLink, Unit};
@@ -90,6 +91,27 @@ pub enum SessionCommand {
     /// The trainer accepts an internal customer participants typed (`name`, any case)
     /// as a unit of the map; the answers naming it now name the unit.
     AcceptProposedUnit { name: String, kind: crate::org::UnitKind },
+    /// The trainer starts an Engagement Cycle from a shipped template (`repair-call`):
+    /// its units join the map where missing, its needs become links.
+    AddCycleFromTemplate { template: String },
+    /// Adds (id 0) or replaces a cycle; its needs and moments of truth become links of the map.
+    SaveCycle { cycle: Cycle },
+    DeleteCycle { id: CycleId },
+    /// Starts the walkthrough of a cycle at a stage (default: the first), or ends it (`cycle: None`).
+    WalkCycle {
+        cycle: Option<CycleId>,
+        #[serde(default)]
+        #[ts(optional)]
+        stage: Option<StageId>,
+    },
+    /// One step of the walkthrough: the stage's needs, then the next stage (or back).
+    StepCycle { forward: bool },
+    /// A participant proposes a need at the stage on screen (they are its customer).
+    ProposeNeed { token: String, submission: String, stage: StageId, need: NeedDraft },
+    /// A participant votes for a proposed need (`vote: false` takes the vote back).
+    VoteNeed { token: String, submission: String, proposal: u32, vote: bool },
+    /// The trainer accepts, discards, merges or reopens a proposed need.
+    DecideNeed { proposal: u32, decision: NeedDecision },
 }
 
 /// What changed, sent to every subscriber once committed; also the acknowledgement.
@@ -140,6 +162,17 @@ pub enum SessionEvent {
         round: GameRoundId,
         phase: GamePhase,
     },
+    /// A cycle was added, changed or deleted, the walkthrough moved, or a proposed need
+    /// was decided. `map` is there when the map changed with it.
+    CyclesChanged {
+        #[ts(type = "number")]
+        seq: u64,
+        cycles: Vec<Cycle>,
+        walk: Option<CycleWalk>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        map: Option<OrgMap>,
+    },
     /// A round was opened, closed or reset.
     RoundChanged {
         #[ts(type = "number")]
@@ -161,7 +194,8 @@ impl SessionEvent {
             | SessionEvent::ParticipantJoined { seq, .. }
             | SessionEvent::AnswersChanged { seq, .. }
             | SessionEvent::RoundChanged { seq, .. }
-            | SessionEvent::GameChanged { seq, .. } => *seq,
+            | SessionEvent::GameChanged { seq, .. }
+            | SessionEvent::CyclesChanged { seq, .. } => *seq,
         }
     }
 
@@ -189,8 +223,56 @@ pub struct Participation {
     pub results: LiveResults,
     /// The latest round of the Ripple Effect game, if one was played.
     pub game: Option<GameRoundView>,
+    pub cycles: CycleRoom,
     #[ts(type = "number")]
     pub seq: u64,
+}
+
+/// The Engagement Cycle walkthrough as the trainer's windows show it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct CycleRoom {
+    pub walk: Option<CycleWalk>,
+    /// Every need the room proposed, oldest first.
+    pub proposals: Vec<NeedProposal>,
+    /// Each cycle's findings, in the order of the cycles.
+    pub findings: Vec<CycleFindingsOf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct CycleFindingsOf {
+    pub cycle: CycleId,
+    pub findings: CycleFindings,
+}
+
+/// The walkthrough as a participant's phone shows it: the stage on screen and the
+/// needs proposed there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PhoneCycle {
+    pub cycle: CycleId,
+    pub name: String,
+    /// The stage on screen; its needs only once they are revealed.
+    pub stage: Stage,
+    /// Its place (from 1) among `stages`.
+    pub position: u32,
+    pub stages: u32,
+    pub needs_shown: bool,
+    pub proposals: Vec<PhoneProposal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PhoneProposal {
+    pub id: u32,
+    pub need: CycleNeed,
+    pub votes: u32,
+    /// This participant voted for it.
+    pub voted: bool,
+    /// This participant proposed it.
+    pub mine: bool,
+    pub accepted: bool,
 }
 
 /// Everything a window needs to draw the workshop, as of change `seq`.
@@ -202,6 +284,7 @@ pub struct WorkshopState {
     pub name: String,
     pub map: OrgMap,
     pub agenda: Agenda,
+    pub cycles: Vec<Cycle>,
     #[ts(type = "number")]
     pub seq: u64,
 }
@@ -217,6 +300,9 @@ pub struct ParticipantView {
     /// The latest game round, as this participant sees it.
     #[serde(default)]
     pub game: Option<PhoneGame>,
+    /// The Engagement Cycle walkthrough, while one runs.
+    #[serde(default)]
+    pub cycle: Option<PhoneCycle>,
 }
 
 /// What a session code opens: the workshop's name, its units and the rounds.
@@ -253,7 +339,14 @@ enum Message {
 impl SessionCommand {
     /// Participants' changes: committed in batches when many arrive at once.
     fn batches(&self) -> bool {
-        matches!(self, SessionCommand::Join { .. } | SessionCommand::Submit { .. } | SessionCommand::Predict { .. })
+        matches!(
+            self,
+            SessionCommand::Join { .. }
+                | SessionCommand::Submit { .. }
+                | SessionCommand::Predict { .. }
+                | SessionCommand::ProposeNeed { .. }
+                | SessionCommand::VoteNeed { .. }
+        )
     }
 }
 
@@ -385,12 +478,15 @@ impl WorkshopSession {
             name: store.workshop_name(id)?,
             map: store.load_map(id)?,
             agenda: store.load_agenda(id)?,
+            cycles: store.load_cycles(id)?,
             seq: 0,
         };
         let next_activity_id = state.agenda.activities.iter().map(|a| a.id).max().unwrap_or(0) + 1;
         let mut store = store;
         let room = Room::load(&mut store, id)?;
         let game = store.load_game(id)?.into_iter().map(GameRound::new).collect();
+        let walk = store.load_cycle_walk(id)?;
+        let proposals = store.load_proposals(id)?;
         let mut owner = Owner {
             store,
             state,
@@ -401,6 +497,8 @@ impl WorkshopSession {
             clock: Box::new(clock),
             room,
             game,
+            walk,
+            proposals,
         };
         let (tx, rx) = channel();
         let thread = std::thread::Builder::new()
@@ -470,6 +568,10 @@ struct Owner {
     room: Room,
     /// Every game round played, oldest first.
     game: Vec<GameRound>,
+    /// Where the Engagement Cycle walkthrough is (cycles live in `state`).
+    walk: Option<CycleWalk>,
+    /// The needs the room proposed, oldest first.
+    proposals: Vec<NeedProposal>,
 }
 
 /// A game round as the session keeps it.
@@ -666,6 +768,14 @@ enum Change {
     GameStarted(StoredGameRound),
     GamePhase(GameRoundId, GamePhase),
     Prediction(GameRoundId, Prediction, Receipt),
+    /// A cycle added or replaced, with the map its needs landed on (if that changed).
+    Cycle(Cycle, Option<OrgMap>, UndoStep),
+    CycleDeleted(CycleId),
+    Walk(Option<CycleWalk>),
+    Proposal(NeedProposal, Receipt),
+    Vote { proposal: u32, vote: bool, receipt: Receipt },
+    /// A proposal decided, with the cycle and the map that changed with it.
+    Decision { proposal: u32, status: ProposalStatus, cycle: Option<Cycle>, map: Option<OrgMap>, undo: UndoStep },
 }
 
 /// What a committed change does to the undo and redo stacks.
@@ -750,6 +860,9 @@ impl Owner {
             if let Ok(room) = Room::load(&mut self.store, self.state.id) {
                 self.room = room;
             }
+            if let Ok(proposals) = self.store.load_proposals(self.state.id) {
+                self.proposals = proposals;
+            }
             for (reply, outcome) in batch {
                 reply(outcome.and(Err(error.clone())));
             }
@@ -789,6 +902,7 @@ impl Owner {
                 rounds: self.room.rounds,
                 results: self.room.results(),
                 game: self.game.last().map(|round| round.view(&self.room)),
+                cycles: self.cycle_room(),
                 seq: self.state.seq,
             }),
             Message::Me(token, reply) => reply(self.room.participant(&token).map(|p| ParticipantView {
@@ -802,6 +916,7 @@ impl Owner {
                     .map(|(_, a)| a.clone())
                     .collect(),
                 game: self.game.last().map(|round| round.phone(p)),
+                cycle: self.phone_cycle(p.id),
             })),
             Message::Lookup(code, reply) => reply(self.room.check_code(&code).map(|()| RoomInfo {
                 workshop: self.state.name.clone(),
@@ -909,6 +1024,72 @@ impl Owner {
                     round.predictions.insert(receipt.participant, prediction);
                 }
                 SessionEvent::AnswersChanged { seq, receipt }
+            }
+            Change::Cycle(cycle, map, undo) => {
+                self.store.save_cycle(id, &cycle, map.as_ref())?;
+                match self.state.cycles.iter_mut().find(|c| c.id == cycle.id) {
+                    Some(slot) => *slot = cycle,
+                    None => self.state.cycles.push(cycle),
+                }
+                let map_changed = map.is_some();
+                if let Some(map) = map {
+                    self.state.map = map;
+                    self.remember(undo);
+                }
+                self.cycles_changed(seq, map_changed)
+            }
+            Change::CycleDeleted(cycle) => {
+                self.store.delete_cycle(id, cycle)?;
+                self.state.cycles.retain(|c| c.id != cycle);
+                self.proposals.retain(|p| p.cycle != cycle);
+                self.walk = self.walk.filter(|w| w.cycle != cycle);
+                self.cycles_changed(seq, false)
+            }
+            Change::Walk(walk) => {
+                self.store.set_cycle_walk(id, walk.as_ref())?;
+                self.walk = walk;
+                self.cycles_changed(seq, false)
+            }
+            Change::Proposal(proposal, receipt) => {
+                self.store.insert_proposal(id, &proposal, &receipt, (self.clock)())?;
+                self.proposals.push(proposal);
+                SessionEvent::AnswersChanged { seq, receipt }
+            }
+            Change::Vote { proposal, vote, receipt } => {
+                self.store.save_vote(id, proposal, receipt.participant, vote, &receipt)?;
+                if let Some(p) = self.proposals.iter_mut().find(|p| p.id == proposal) {
+                    p.voters.retain(|v| *v != receipt.participant);
+                    if vote {
+                        p.voters.push(receipt.participant);
+                        p.voters.sort_unstable();
+                    }
+                }
+                SessionEvent::AnswersChanged { seq, receipt }
+            }
+            Change::Decision { proposal, status, cycle, map, undo } => {
+                self.store.decide_proposal(id, proposal, status, cycle.as_ref(), map.as_ref())?;
+                if let ProposalStatus::Merged { into } = status {
+                    let moved = self.proposals.iter().find(|p| p.id == proposal).map(|p| p.voters.clone()).unwrap_or_default();
+                    if let Some(target) = self.proposals.iter_mut().find(|p| p.id == into) {
+                        target.voters.extend(moved);
+                        target.voters.sort_unstable();
+                        target.voters.dedup();
+                    }
+                }
+                if let Some(p) = self.proposals.iter_mut().find(|p| p.id == proposal) {
+                    p.status = status;
+                }
+                if let Some(cycle) = cycle {
+                    if let Some(slot) = self.state.cycles.iter_mut().find(|c| c.id == cycle.id) {
+                        *slot = cycle;
+                    }
+                }
+                let map_changed = map.is_some();
+                if let Some(map) = map {
+                    self.state.map = map;
+                    self.remember(undo);
+                }
+                self.cycles_changed(seq, map_changed)
             }
             Change::Round(round, op) => {
                 let reset = match op {
@@ -1180,6 +1361,88 @@ impl Owner {
                 let receipt = Receipt { submission, participant: participant.id, question: format!("prediction:{round}") };
                 Change::Prediction(round, prediction, receipt)
             }
+            AddCycleFromTemplate { template } => {
+                let found = cycle::templates().into_iter().find(|t| t.id == template);
+                let template = found.ok_or_else(|| not_found(format!("no cycle template '{template}'")))?;
+                let (map, mut new) = cycle::instantiate(&template, &self.state.map);
+                new.id = self.next_cycle_id();
+                let new = new.validate(&map)?;
+                self.cycle_change(new, map)?
+            }
+            SaveCycle { cycle } => {
+                let mut cycle = cycle;
+                if cycle.id == 0 {
+                    cycle.id = self.next_cycle_id();
+                } else if !self.state.cycles.iter().any(|c| c.id == cycle.id) {
+                    return Err(not_found(format!("no cycle {}", cycle.id)));
+                }
+                let cycle = cycle.validate(&self.state.map)?;
+                let mut map = self.state.map.clone();
+                cycle::map_cycle(&mut map, &cycle);
+                self.cycle_change(cycle, map)?
+            }
+            DeleteCycle { id } => {
+                self.cycle(id)?;
+                Change::CycleDeleted(id)
+            }
+            WalkCycle { cycle: None, .. } => Change::Walk(None),
+            WalkCycle { cycle: Some(id), stage } => {
+                let cycle = self.cycle(id)?;
+                let walk = match stage {
+                    None => CycleWalk::start(cycle).ok_or_else(|| ApiError::new("invalid_cycle", format!("'{}' has no stages to walk through", cycle.name)))?,
+                    Some(stage) => {
+                        cycle.stage(stage).ok_or_else(|| not_found(format!("no stage {stage} in '{}'", cycle.name)))?;
+                        CycleWalk { cycle: id, stage, needs_shown: false }
+                    }
+                };
+                Change::Walk(Some(walk))
+            }
+            StepCycle { forward } => {
+                let walk = self.walk.ok_or_else(|| ApiError::new("no_walkthrough", "no Engagement Cycle is being walked through"))?;
+                let cycle = self.cycle(walk.cycle)?;
+                let next = walk.step(cycle, forward).ok_or_else(|| {
+                    if forward {
+                        ApiError::new("no_next_stage", "this is the end of the cycle")
+                    } else {
+                        ApiError::new("no_previous_stage", "this is the start of the cycle")
+                    }
+                })?;
+                Change::Walk(Some(next))
+            }
+            ProposeNeed { token, submission, stage, need } => {
+                let participant = self.room.participant(&token)?.clone();
+                participants::validate_submission_id(&submission)?;
+                if let Some(receipt) = self.store.find_receipt(participant.id, &submission)? {
+                    return Ok(Change::Resent(receipt));
+                }
+                let walk = self.walk.filter(|w| w.stage == stage).ok_or_else(|| {
+                    ApiError::new("stage_closed", "needs are collected for the stage on the screen; this one has moved on")
+                })?;
+                let mine = self.proposals.iter().filter(|p| p.participant == participant.id && p.cycle == walk.cycle && p.stage == stage).count();
+                if mine >= PROPOSALS_PER_STAGE {
+                    return Err(ApiError::new("too_many", format!("at most {PROPOSALS_PER_STAGE} needs per person at one stage")));
+                }
+                let need = CycleNeed { provider: need.provider, customer: participant.unit.clone(), what: need.what, category: need.category, standard: need.standard }
+                    .validate(&self.state.map, "need")?;
+                let id = self.proposals.iter().map(|p| p.id).max().unwrap_or(0) + 1;
+                let receipt = Receipt { submission, participant: participant.id, question: format!("need:{id}") };
+                let proposal = NeedProposal { id, cycle: walk.cycle, stage, participant: participant.id, need, voters: vec![participant.id], status: ProposalStatus::Open };
+                Change::Proposal(proposal, receipt)
+            }
+            VoteNeed { token, submission, proposal, vote } => {
+                let participant = self.room.participant(&token)?;
+                participants::validate_submission_id(&submission)?;
+                if let Some(receipt) = self.store.find_receipt(participant.id, &submission)? {
+                    return Ok(Change::Resent(receipt));
+                }
+                let p = self.proposal(proposal)?;
+                if matches!(p.status, ProposalStatus::Discarded | ProposalStatus::Merged { .. }) {
+                    return Err(ApiError::new("proposal_closed", "the trainer has merged or set aside this need; vote for the one it became"));
+                }
+                let receipt = Receipt { submission, participant: participant.id, question: format!("vote:{proposal}") };
+                Change::Vote { proposal, vote, receipt }
+            }
+            DecideNeed { proposal, decision } => self.decide(proposal, decision)?,
             OpenRound { round } => Change::Round(round, RoundOp::Open),
             CloseRound { round } => Change::Round(round, RoundOp::Close),
             ResetRound { round } => Change::Round(round, RoundOp::Reset),
@@ -1204,6 +1467,137 @@ impl Owner {
                 Change::Agenda(Agenda { activities, current }, step)
             }
         }
+    }
+}
+
+/// How many needs one participant may propose at one stage.
+pub const PROPOSALS_PER_STAGE: usize = 10;
+
+impl Owner {
+    fn next_cycle_id(&self) -> CycleId {
+        self.state.cycles.iter().map(|c| c.id).max().unwrap_or(0) + 1
+    }
+
+    fn cycle(&self, id: CycleId) -> Result<&Cycle, ApiError> {
+        self.state.cycles.iter().find(|c| c.id == id).ok_or_else(|| not_found(format!("no cycle {id}")))
+    }
+
+    fn proposal(&self, id: u32) -> Result<&NeedProposal, ApiError> {
+        self.proposals.iter().find(|p| p.id == id).ok_or_else(|| not_found(format!("no proposed need {id}")))
+    }
+
+    /// A cycle saved with the map its needs landed on (an undoable map edit if it changed).
+    fn cycle_change(&self, cycle: Cycle, map: OrgMap) -> Result<Change, ApiError> {
+        if map == self.state.map {
+            return Ok(Change::Cycle(cycle, None, UndoStep::Keep));
+        }
+        map.validate()?;
+        Ok(Change::Cycle(cycle, Some(map), UndoStep::Push(UndoEntry::Map(self.state.map.clone()))))
+    }
+
+    fn decide(&self, id: u32, decision: NeedDecision) -> Result<Change, ApiError> {
+        let proposal = self.proposal(id)?;
+        let must_be_open = || {
+            if proposal.status == ProposalStatus::Open {
+                Ok(())
+            } else {
+                Err(ApiError::new("already_decided", format!("proposed need {id} was already {}", proposal.status.as_str())))
+            }
+        };
+        let decided = |status| Change::Decision { proposal: id, status, cycle: None, map: None, undo: UndoStep::Keep };
+        Ok(match decision {
+            NeedDecision::Accept => {
+                must_be_open()?;
+                let mut cycle = self.cycle(proposal.cycle)?.clone();
+                let stage = cycle.stages.iter_mut().find(|s| s.id == proposal.stage).ok_or_else(|| not_found(format!("the stage of proposed need {id} is gone")))?;
+                stage.needs.push(proposal.need.clone());
+                let cycle = cycle.validate(&self.state.map)?;
+                let mut map = self.state.map.clone();
+                cycle::map_need(&mut map, &proposal.need);
+                let (map, undo) = if map == self.state.map {
+                    (None, UndoStep::Keep)
+                } else {
+                    (Some(map), UndoStep::Push(UndoEntry::Map(self.state.map.clone())))
+                };
+                Change::Decision { proposal: id, status: ProposalStatus::Accepted, cycle: Some(cycle), map, undo }
+            }
+            NeedDecision::Discard => {
+                must_be_open()?;
+                decided(ProposalStatus::Discarded)
+            }
+            NeedDecision::Merge { into } => {
+                must_be_open()?;
+                let target = self.proposal(into)?;
+                if into == id || target.cycle != proposal.cycle || target.stage != proposal.stage {
+                    return Err(ApiError::new("invalid_merge", "a need merges only into another need of the same stage"));
+                }
+                if !matches!(target.status, ProposalStatus::Open | ProposalStatus::Accepted) {
+                    return Err(ApiError::new("invalid_merge", format!("proposed need {into} was {}", target.status.as_str())));
+                }
+                decided(ProposalStatus::Merged { into })
+            }
+            NeedDecision::Reopen => {
+                if proposal.status != ProposalStatus::Discarded {
+                    return Err(ApiError::new("already_decided", "only a discarded need can be reopened"));
+                }
+                decided(ProposalStatus::Open)
+            }
+        })
+    }
+
+    fn cycles_changed(&self, seq: u64, map_changed: bool) -> SessionEvent {
+        SessionEvent::CyclesChanged {
+            seq,
+            cycles: self.state.cycles.clone(),
+            walk: self.walk,
+            map: map_changed.then(|| self.state.map.clone()),
+        }
+    }
+
+    /// Each cycle's findings, with the self-assessment's two-way answers.
+    fn cycle_room(&self) -> CycleRoom {
+        let two_way = cycle::two_way_index(self.room.answers.iter().filter_map(|((participant, _), answer)| {
+            let who = self.room.participants.iter().find(|p| p.id == *participant)?;
+            Some((who.unit.as_str(), answer))
+        }));
+        CycleRoom {
+            walk: self.walk,
+            proposals: self.proposals.clone(),
+            findings: self.state.cycles.iter().map(|c| CycleFindingsOf { cycle: c.id, findings: cycle::findings(c, &two_way) }).collect(),
+        }
+    }
+
+    /// The stage on screen for a participant's phone, with the needs proposed there.
+    fn phone_cycle(&self, participant: ParticipantId) -> Option<PhoneCycle> {
+        let walk = self.walk?;
+        let cycle = self.state.cycles.iter().find(|c| c.id == walk.cycle)?;
+        let position = walk.position(cycle)?;
+        let mut stage = cycle.stages[position].clone();
+        if !walk.needs_shown {
+            stage.needs.clear();
+        }
+        let proposals = self
+            .proposals
+            .iter()
+            .filter(|p| p.cycle == walk.cycle && p.stage == walk.stage && matches!(p.status, ProposalStatus::Open | ProposalStatus::Accepted))
+            .map(|p| PhoneProposal {
+                id: p.id,
+                need: p.need.clone(),
+                votes: p.voters.len() as u32,
+                voted: p.voters.contains(&participant),
+                mine: p.participant == participant,
+                accepted: p.status == ProposalStatus::Accepted,
+            })
+            .collect();
+        Some(PhoneCycle {
+            cycle: cycle.id,
+            name: cycle.name.clone(),
+            stage,
+            position: position as u32 + 1,
+            stages: cycle.stages.len() as u32,
+            needs_shown: walk.needs_shown,
+            proposals,
+        })
     }
 }
 

@@ -156,6 +156,56 @@ fn a_version_4_database_upgrades_and_its_workshops_play_the_game() {
     assert_eq!(session.participant(V3_TOKEN).unwrap().game.unwrap().round, 1);
 }
 
+#[test]
+fn a_version_5_database_upgrades_with_its_game_rounds_and_takes_an_engagement_cycle() {
+    let (_dir, db) = copy_of(5);
+    let rounds = "SELECT * FROM game_round ORDER BY workshop_id, id";
+    let predictions = "SELECT * FROM prediction ORDER BY workshop_id, round_id, participant_id";
+    let before = (rows(&db, PARTICIPANTS), rows(&db, ANSWERS), rows(&db, rounds), rows(&db, predictions));
+    assert_eq!(before.2.len(), 1, "the fixture holds a played round");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    store.integrity_check().unwrap();
+    assert_eq!((rows(&db, PARTICIPANTS), rows(&db, ANSWERS), rows(&db, rounds), rows(&db, predictions)), before);
+    let session = WorkshopSession::start(store, 1).unwrap();
+    assert_eq!(session.game_rounds().unwrap().len(), 1);
+    session.apply(SessionCommand::AddCycleFromTemplate { template: "repair-call".into() }).unwrap();
+    session.apply(SessionCommand::WalkCycle { cycle: Some(1), stage: None }).unwrap();
+    assert_eq!(session.participant(V3_TOKEN).unwrap().cycle.unwrap().stage.title, "Reporting the fault");
+}
+
+/// Writes `tests/fixtures/schema-v5.db`: the version-4 fixture upgraded with the
+/// version-5 migration as it shipped, with a game round and a prediction
+/// (`cargo test --test migrations_upgrade -- --ignored`). Run it once; the file is
+/// committed and must not change afterwards.
+#[test]
+#[ignore]
+fn regenerate_the_schema_v5_fixture() {
+    let path = fixture(5);
+    let _ = std::fs::remove_file(&path);
+    std::fs::copy(fixture(4), &path).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/0005_game.sql")).unwrap();
+    conn.pragma_update(None, "user_version", 5).unwrap();
+    // A round keeps its own copy of the map as played.
+    let map = ripple::workshop::demo_map();
+    let incidents = vec![ripple::engine::Incident::new("finance", 1.0, ripple::engine::IncidentKind::Late)];
+    let result = ripple::game::ripple(&map, &incidents).unwrap();
+    let json = |v: serde_json::Value| v.to_string();
+    conn.execute(
+        "INSERT INTO game_round (workshop_id, id, incidents, map, result, phase, started_at) VALUES (1, 1, ?1, ?2, ?3, 'score', 1767605000000)",
+        rusqlite::params![json(serde_json::json!(incidents)), json(serde_json::json!(map)), json(serde_json::json!(result))],
+    )
+    .unwrap();
+    conn.execute_batch(
+        r#"INSERT INTO prediction (workshop_id, round_id, participant_id, body, submitted_at)
+           VALUES (1, 1, 1, '{"units":["it","sales"],"customers":true}', 1767605100000);
+           VACUUM;"#,
+    )
+    .unwrap();
+}
+
 /// Writes `tests/fixtures/schema-v4.db`: the version-3 fixture upgraded with the
 /// version-4 migration as it shipped (`cargo test --test migrations_upgrade -- --ignored`).
 /// Run it once; the file is committed and must not change afterwards.

@@ -281,6 +281,12 @@ pub(super) async fn handle(shared: &Shared, address: IpAddr, text: &str, bound: 
         ParticipantRequest::Predict { token, submission, round, prediction, .. } => {
             acknowledge(apply(shared, SessionCommand::Predict { token, submission: submission.clone(), round, prediction }).await, submission, reference)
         }
+        ParticipantRequest::ProposeNeed { token, submission, stage, need, .. } => {
+            acknowledge(apply(shared, SessionCommand::ProposeNeed { token, submission: submission.clone(), stage, need }).await, submission, reference)
+        }
+        ParticipantRequest::VoteNeed { token, submission, proposal, vote, .. } => {
+            acknowledge(apply(shared, SessionCommand::VoteNeed { token, submission: submission.clone(), proposal, vote }).await, submission, reference)
+        }
         ParticipantRequest::Submit { token, submission, answer, .. } => {
             acknowledge(apply(shared, SessionCommand::Submit { token, submission: submission.clone(), answer }).await, submission, reference)
         }

@@ -96,7 +96,12 @@ struct Shared {
     stop: watch::Receiver<bool>,
     /// Each open WebSocket holds a clone: a stop waits until the phones were told.
     phones: Arc<()>,
+    /// Needs were proposed or voted on since the phones were last told.
+    needs_changed: std::sync::atomic::AtomicBool,
 }
+
+/// How often phones hear of needs proposed and votes cast by others.
+pub const NEEDS_PUSH_INTERVAL: Duration = Duration::from_millis(500);
 
 struct RoomCache {
     workshop: String,
@@ -107,8 +112,8 @@ struct RoomCache {
 #[derive(Debug, Clone)]
 enum News {
     Units(Arc<Vec<UnitChoice>>),
-    /// A round opened, closed or was reset, or the game moved on: each phone is sent
-    /// what the server now holds for it.
+    /// A round opened, closed or was reset, the game or the walkthrough moved on, or
+    /// needs were proposed: each phone is sent what the server now holds for it.
     Rounds,
 }
 
@@ -160,6 +165,22 @@ impl ParticipantServer {
             news,
             stop,
             phones: Arc::new(()),
+            needs_changed: std::sync::atomic::AtomicBool::new(false),
+        });
+        // Proposed needs and votes reach the phones at most every NEEDS_PUSH_INTERVAL.
+        let gathering = Arc::downgrade(&shared);
+        runtime.spawn(async move {
+            let mut tick = tokio::time::interval(NEEDS_PUSH_INTERVAL);
+            loop {
+                tick.tick().await;
+                let Some(shared) = gathering.upgrade() else { break };
+                if *shared.stop.borrow() {
+                    break;
+                }
+                if shared.needs_changed.swap(false, std::sync::atomic::Ordering::Relaxed) {
+                    let _ = shared.news.send(News::Rounds);
+                }
+            }
         });
         // The session's changes reach the phones; the subscription ends with the server.
         let hearing = Arc::downgrade(&shared);
@@ -264,8 +285,13 @@ impl Shared {
             SessionEvent::Renamed { name, .. } => {
                 self.room.write().unwrap_or_else(|e| e.into_inner()).workshop.clone_from(name);
             }
-            SessionEvent::RoundChanged { .. } | SessionEvent::GameChanged { .. } => {
+            SessionEvent::RoundChanged { .. } | SessionEvent::GameChanged { .. } | SessionEvent::CyclesChanged { .. } => {
                 let _ = self.news.send(News::Rounds);
+            }
+            // Proposed needs and votes change what every phone at the stage shows, but a
+            // room voting at once must not mean a push per vote: they are gathered.
+            SessionEvent::AnswersChanged { receipt, .. } if receipt.question.starts_with("need:") || receipt.question.starts_with("vote:") => {
+                self.needs_changed.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             _ => {}
         }

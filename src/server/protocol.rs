@@ -61,6 +61,26 @@ pub enum ParticipantRequest {
         #[ts(optional, rename = "ref")]
         reference: Option<String>,
     },
+    /// A need at the Engagement Cycle stage on screen; the participant's unit is its customer.
+    ProposeNeed {
+        token: String,
+        submission: String,
+        stage: crate::cycle::StageId,
+        need: crate::cycle::NeedDraft,
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        #[ts(optional, rename = "ref")]
+        reference: Option<String>,
+    },
+    /// A vote for a proposed need (`vote: false` takes it back).
+    VoteNeed {
+        token: String,
+        submission: String,
+        proposal: u32,
+        vote: bool,
+        #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+        #[ts(optional, rename = "ref")]
+        reference: Option<String>,
+    },
     /// An answer; `submission` is the phone's id for it (a re-send is stored once).
     Submit {
         token: String,
@@ -79,7 +99,9 @@ impl ParticipantRequest {
             | ParticipantRequest::Join { reference, .. }
             | ParticipantRequest::Resume { reference, .. }
             | ParticipantRequest::Submit { reference, .. }
-            | ParticipantRequest::Predict { reference, .. } => reference.as_deref(),
+            | ParticipantRequest::Predict { reference, .. }
+            | ParticipantRequest::ProposeNeed { reference, .. }
+            | ParticipantRequest::VoteNeed { reference, .. } => reference.as_deref(),
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::org::{OrgMap, ServiceLink, Unit, UnitKind, MAP_FORMAT_VERSION};
 use crate::workshop::{WorkshopId, WorkshopSummary};
 
 mod backup;
+mod cycle;
 mod game;
 mod participants;
 pub use game::StoredGameRound;
@@ -26,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_participants.sql"),
     include_str!("migrations/0004_join_retry.sql"),
     include_str!("migrations/0005_game.sql"),
+    include_str!("migrations/0006_cycle.sql"),
 ];
 
 /// `updated_at` as SQLite writes it, to the second.
@@ -141,8 +143,8 @@ impl Store {
         Ok(())
     }
 
-    /// A deep copy for another cohort: the map and the agenda (not yet run: no times,
-    /// no current activity). Named `name`, or "<name> (copy)".
+    /// A deep copy for another cohort: the map, the agenda (not yet run: no times,
+    /// no current activity) and the Engagement Cycles. Named `name`, or "<name> (copy)".
     pub fn duplicate_workshop(&mut self, id: WorkshopId, name: Option<&str>) -> Result<WorkshopId, StoreError> {
         let name = match name {
             Some(name) => valid_name(name)?.to_owned(),
@@ -157,6 +159,11 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         let copy = insert_workshop(&tx, &name, &map, &agenda)?;
+        // Cycles are content, like the map; the room's proposals stay with their cohort.
+        tx.execute(
+            "INSERT INTO cycle (workshop_id, id, position, body) SELECT ?2, id, position, body FROM cycle WHERE workshop_id = ?1",
+            params![id, copy],
+        )?;
         tx.commit()?;
         Ok(copy)
     }

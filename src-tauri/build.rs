@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "map_from_files",
     "game_rounds",
     "incident_suggestions",
+    "cycle_templates",
 ];
 
 fn main() {

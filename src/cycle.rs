@@ -380,24 +380,33 @@ pub struct CycleWalk {
     pub stage: StageId,
     /// `false`: only the moment of truth is shown; `true`: the needs behind it too.
     pub needs_shown: bool,
+    /// Past the last stage: the findings are on screen.
+    #[serde(default)]
+    pub findings_shown: bool,
 }
 
 impl CycleWalk {
     /// The walkthrough's start: the first stage's moment of truth.
     pub fn start(cycle: &Cycle) -> Option<CycleWalk> {
-        cycle.stages.first().map(|s| CycleWalk { cycle: cycle.id, stage: s.id, needs_shown: false })
+        cycle.stages.first().map(|s| CycleWalk { cycle: cycle.id, stage: s.id, needs_shown: false, findings_shown: false })
     }
 
-    /// One step on (`forward`) or back: moment of truth → needs → next stage's moment.
-    /// `None` at either end.
+    /// One step on (`forward`) or back: moment of truth → needs → next stage's moment;
+    /// after the last stage's needs, the findings. `None` at either end.
     pub fn step(&self, cycle: &Cycle, forward: bool) -> Option<CycleWalk> {
         let at = cycle.stages.iter().position(|s| s.id == self.stage)?;
-        let to = |index: usize, needs_shown| cycle.stages.get(index).map(|s| CycleWalk { cycle: self.cycle, stage: s.id, needs_shown });
-        match (forward, self.needs_shown) {
-            (true, false) => to(at, true),
-            (true, true) => to(at + 1, false),
-            (false, true) => to(at, false),
-            (false, false) => at.checked_sub(1).and_then(|i| to(i, true)),
+        let to = |index: usize, needs_shown| {
+            cycle.stages.get(index).map(|s| CycleWalk { cycle: self.cycle, stage: s.id, needs_shown, findings_shown: false })
+        };
+        let last = at + 1 == cycle.stages.len();
+        match (forward, self.needs_shown, self.findings_shown) {
+            (true, _, true) => None,
+            (true, false, _) => to(at, true),
+            (true, true, _) if last => Some(CycleWalk { findings_shown: true, ..*self }),
+            (true, true, _) => to(at + 1, false),
+            (false, _, true) => to(at, true),
+            (false, true, _) => to(at, false),
+            (false, false, _) => at.checked_sub(1).and_then(|i| to(i, true)),
         }
     }
 
@@ -780,8 +789,11 @@ mod tests {
             walk = next;
             seen.push((walk.stage, walk.needs_shown));
         }
-        assert_eq!(seen, [(1, false), (1, true), (2, false), (2, true), (3, false), (3, true)]);
-        let back = walk.step(&c, false).unwrap().step(&c, false).unwrap();
+        assert_eq!(seen, [(1, false), (1, true), (2, false), (2, true), (3, false), (3, true), (3, true)]);
+        assert!(walk.findings_shown, "after the last stage's needs come the findings");
+        let back = walk.step(&c, false).unwrap();
+        assert_eq!((back.stage, back.needs_shown, back.findings_shown), (3, true, false));
+        let back = back.step(&c, false).unwrap().step(&c, false).unwrap();
         assert_eq!((back.stage, back.needs_shown), (2, true));
         assert_eq!(CycleWalk::start(&c).unwrap().step(&c, false), None);
     }

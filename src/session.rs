@@ -1392,7 +1392,7 @@ impl Owner {
                     None => CycleWalk::start(cycle).ok_or_else(|| ApiError::new("invalid_cycle", format!("'{}' has no stages to walk through", cycle.name)))?,
                     Some(stage) => {
                         cycle.stage(stage).ok_or_else(|| not_found(format!("no stage {stage} in '{}'", cycle.name)))?;
-                        CycleWalk { cycle: id, stage, needs_shown: false }
+                        CycleWalk { cycle: id, stage, needs_shown: false, findings_shown: false }
                     }
                 };
                 Change::Walk(Some(walk))

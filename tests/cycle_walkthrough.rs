@@ -137,7 +137,7 @@ fn the_walkthrough_reveals_a_stage_then_its_needs_and_phones_see_only_what_is_sh
     // The place is kept across a restart.
     let r = r.restart();
     let walk = r.session.participation().unwrap().cycles.walk.unwrap();
-    assert_eq!((walk.stage, walk.needs_shown), (5, true));
+    assert_eq!((walk.stage, walk.needs_shown, walk.findings_shown), (5, true, true), "the findings close the walkthrough");
     r.session.apply(C::WalkCycle { cycle: None, stage: None }).unwrap();
     assert!(r.session.participant(&ana).unwrap().cycle.is_none());
 }

@@ -124,6 +124,11 @@ fn map_from_files(files: Vec<(String, String)>) -> Result<ripple::org::OrgMap, A
 }
 
 #[tauri::command]
+fn cycle_templates() -> Vec<ripple::cycle::CycleTemplate> {
+    ripple::cycle::templates()
+}
+
+#[tauri::command]
 fn game_rounds(state: State<'_, AppState>) -> Result<Vec<ripple::game::GameRoundView>, ApiError> {
     state.with(|app| app.game_rounds())
 }
@@ -259,7 +264,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         open_kiosk,
         map_from_files,
         game_rounds,
-        incident_suggestions
+        incident_suggestions,
+        cycle_templates
     ])
 }
 

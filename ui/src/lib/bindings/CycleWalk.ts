@@ -11,4 +11,8 @@ stage: number,
 /**
  * `false`: only the moment of truth is shown; `true`: the needs behind it too.
  */
-needs_shown: boolean, };
+needs_shown: boolean, 
+/**
+ * Past the last stage: the findings are on screen.
+ */
+findings_shown: boolean, };

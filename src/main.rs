@@ -139,6 +139,10 @@ struct ServeArgs {
     /// repeatable): participants can predict (for headless tests of the phone page).
     #[arg(long = "game", value_parser = parse_incident)]
     game: Vec<Incident>,
+    /// Start the walkthrough of an Engagement Cycle at start: a template id (`repair-call`),
+    /// added to the workshop if it has none of that name, with its needs revealed.
+    #[arg(long = "cycle")]
+    cycle: Option<String>,
 }
 
 #[derive(Args)]
@@ -375,6 +379,20 @@ fn serve(args: ServeArgs) -> Result<(), Failure> {
     }
     if !args.game.is_empty() {
         session.apply(SessionCommand::StartGameRound { incidents: args.game.clone() })?;
+    }
+    if let Some(template) = &args.cycle {
+        let known = ripple::cycle::templates().into_iter().find(|t| t.id == *template);
+        let template = known.ok_or_else(|| Failure::Input(format!("--cycle: no template '{template}' (try repair-call, training-course, hospital-visit, insurance-claim, first-month)")))?;
+        let existing = session.state()?.cycles.into_iter().find(|c| c.name == template.cycle.name);
+        let id = match existing {
+            Some(cycle) => cycle.id,
+            None => match session.apply(SessionCommand::AddCycleFromTemplate { template: template.id.clone() })? {
+                ripple::session::SessionEvent::CyclesChanged { cycles, .. } => cycles.last().map_or(0, |c| c.id),
+                _ => 0,
+            },
+        };
+        session.apply(SessionCommand::WalkCycle { cycle: Some(id), stage: None })?;
+        session.apply(SessionCommand::StepCycle { forward: true })?;
     }
     let server = match args.bind {
         Some(bind) => ParticipantServer::start_on(session.handle(), bind.ip(), Some(bind.port()), Limits::classroom()),

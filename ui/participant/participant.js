@@ -15,14 +15,22 @@
 /** @typedef {import('../src/lib/bindings/Prediction').Prediction} Prediction */
 /** @typedef {import('../src/lib/bindings/Incident').Incident} Incident */
 /** @typedef {import('../src/lib/bindings/PredictionScore').PredictionScore} PredictionScore */
+/** @typedef {import('../src/lib/bindings/PhoneCycle').PhoneCycle} PhoneCycle */
+/** @typedef {import('../src/lib/bindings/PhoneProposal').PhoneProposal} PhoneProposal */
+/** @typedef {import('../src/lib/bindings/CycleNeed').CycleNeed} CycleNeed */
+/** @typedef {import('../src/lib/bindings/CyclePhase').CyclePhase} CyclePhase */
+/** @typedef {import('../src/lib/bindings/NeedDraft').NeedDraft} CycleNeedDraft */
 /** @typedef {Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>} KeyValue */
 /** @typedef {{ text: string, category: NeedCategory | '' }} NeedDraft */
 /** @typedef {{ ref: CustomerRef, needs: NeedDraft[], two_way: TwoWay | '', rating: number }} CustomerDraft */
 /** @typedef {{ index: number | null, message: string }} FormError */
 /** @typedef {{ round: number, prediction: Prediction }} PredictDraft */
+/** @typedef {{ stage: number, need: CycleNeedDraft }} ProposeDraft */
+/** @typedef {{ proposal: number, vote: boolean }} VoteDraft */
 /**
- * An answer or a game prediction not yet acknowledged (exactly one of `answer`, `predict`).
- * @typedef {{ submission: string, token: string, key: string, answer?: Answer, predict?: PredictDraft }} OutboxEntry
+ * Something sent and not yet acknowledged: an answer, a game prediction, a need proposed
+ * at a cycle's stage or a vote (exactly one of `answer`, `predict`, `need`, `vote`).
+ * @typedef {{ submission: string, token: string, key: string, answer?: Answer, predict?: PredictDraft, need?: ProposeDraft, vote?: VoteDraft }} OutboxEntry
  */
 
 /** The server's limits (docs/participant-protocol.md, "Limits"). */
@@ -31,6 +39,9 @@ export const CATEGORIES = /** @type {const} */ ([['quality', 'Quality'], ['time'
 export const TWO_WAY = /** @type {const} */ ([['yes', 'Yes'], ['sometimes', 'Sometimes'], ['no', 'No']]);
 
 // ---------------------------------------------------------------- pure logic
+
+/** Requests that carry a submission id: their receipt, not a `ref`, matches the reply. */
+const SUBMITTED = ['submit', 'predict', 'propose_need', 'vote_need'];
 
 /** A code as typed: case, spaces and dashes do not matter (as the server reads it). */
 export function normalizeCode(/** @type {string} */ typed) {
@@ -101,7 +112,8 @@ export class Outbox {
     this.entries = [];
     try {
       const saved = JSON.parse((storage && storage.getItem(key)) || '[]');
-      if (Array.isArray(saved)) this.entries = saved.filter((e) => e && typeof e.submission === 'string' && (e.answer || e.predict));
+      if (Array.isArray(saved))
+        this.entries = saved.filter((e) => e && typeof e.submission === 'string' && (e.answer || e.predict || e.need || e.vote));
     } catch {} // a damaged outbox is an empty one
   }
 
@@ -119,6 +131,16 @@ export class Outbox {
   /** A prediction for a game round. @param {string} token @param {PredictDraft} predict @param {string} submission */
   addPrediction(token, predict, submission) {
     return this.put({ submission, token, key: predictKey(predict.round), predict });
+  }
+
+  /** A need proposed at a stage: each one is new, none replaces another. @param {string} token @param {ProposeDraft} need @param {string} submission */
+  addNeed(token, need, submission) {
+    return this.put({ submission, token, key: `need:${submission}`, need });
+  }
+
+  /** A vote for a proposed need; a newer one for the same need replaces it. @param {string} token @param {VoteDraft} vote @param {string} submission */
+  addVote(token, vote, submission) {
+    return this.put({ submission, token, key: voteKey(vote.proposal), vote });
   }
 
   /** @param {OutboxEntry} entry */
@@ -296,6 +318,46 @@ export function scoreText(s) {
   return `Your score: ${n(s.points, 'point', 'points')} — ${n(s.hits, 'hit', 'hits')}, ${s.misses} missed, ${n(s.false_alarms, 'false alarm', 'false alarms')}`;
 }
 
+// ---------------------------------------------------------------- the Engagement Cycle
+
+/** The outbox's key for a vote on a proposed need. */
+export function voteKey(/** @type {number} */ proposal) {
+  return `vote:${proposal}`;
+}
+
+/** @type {Record<CyclePhase, string>} */
+export const PHASES = { pre_service: 'Before the service', during_service: 'During the service', after_service: 'After the service' };
+
+/** What is missing from a need before it can be sent ('' when nothing). @param {{ what: string, category: string }} d */
+export function needDraftError(d) {
+  if (!d.what.trim()) return 'Please say what you need.';
+  if (!d.category) return 'Please choose what it is about: quality, time or delivery method.';
+  return '';
+}
+
+/**
+ * The room's needs at the stage as this phone shows them: its own votes still on their
+ * way counted in, most votes first (then oldest first).
+ * @param {PhoneProposal[]} proposals @param {OutboxEntry[]} queued
+ */
+export function shownProposals(proposals, queued) {
+  return proposals
+    .map((p) => {
+      const v = queued.find((e) => e.vote && e.vote.proposal === p.id);
+      if (!v || !v.vote || v.vote.vote === p.voted) return p;
+      return { ...p, voted: v.vote.vote, votes: p.votes + (v.vote.vote ? 1 : -1) };
+    })
+    .sort((a, b) => b.votes - a.votes || a.id - b.id);
+}
+
+/** "Dispatch → you: the job sheet (time: by 7:30)". @param {CycleNeed} n @param {(id: string) => string} name @param {string} mine */
+export function needLine(n, name, mine) {
+  const from = n.provider ? name(n.provider) : 'Nobody yet';
+  const to = n.customer === mine ? 'you' : name(n.customer);
+  const label = (CATEGORIES.find(([c]) => c === n.category) || ['', n.category])[1].toLowerCase();
+  return `${from} → ${to}: ${n.what} (${label}${n.standard ? `: ${n.standard}` : ''})`;
+}
+
 /** The stored identity (`{token, code}`), if any. */
 export function loadIdentity(/** @type {KeyValue | null} */ storage) {
   try {
@@ -357,6 +419,8 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     /** @type {Answer[]} the answers the server holds */ held: [],
     /** @type {PhoneGame | null} the latest game round as the server holds it */ game: null,
     /** @type {{ round: number, units: string[], customers: boolean | null } | null} the prediction being made */ predict: null,
+    /** @type {PhoneCycle | null} the Engagement Cycle stage on screen */ cycle: null,
+    need: { provider: '', what: '', category: '', standard: '' },
     /** @type {CustomerDraft[]} */ drafts: [],
     manager: { morale: '', team: '' },
     received: { unit: '', rating: 0, comment: '' },
@@ -477,7 +541,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
 
   /** @param {ParticipantRequest} req */
   function send(req) {
-    if (req.type !== 'submit' && req.type !== 'predict') {
+    if (!SUBMITTED.includes(req.type)) {
       req.ref = req.ref || String(++refSeq);
       pending.set(req.ref, { req, at: Date.now() });
     }
@@ -501,7 +565,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
       if (httpMode) showConn('http');
       receive(reply);
     } catch {
-      if (req.type === 'submit' || req.type === 'predict') inflight.delete(req.submission);
+      if ('submission' in req) inflight.delete(req.submission);
       if (httpMode) showConn('offline');
       refreshStatuses();
     } finally {
@@ -515,6 +579,8 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
       if (inflight.has(e.submission)) continue;
       inflight.set(e.submission, Date.now());
       if (e.predict) send({ type: 'predict', token: e.token, submission: e.submission, round: e.predict.round, prediction: e.predict.prediction });
+      else if (e.need) send({ type: 'propose_need', token: e.token, submission: e.submission, stage: e.need.stage, need: e.need.need });
+      else if (e.vote) send({ type: 'vote_need', token: e.token, submission: e.submission, proposal: e.vote.proposal, vote: e.vote.vote });
       else if (e.answer) send({ type: 'submit', token: e.token, submission: e.submission, answer: e.answer });
     }
     refreshStatuses();
@@ -574,6 +640,8 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
         if (answer) S.held = S.held.filter((a) => questionKey(a) !== entry.key).concat(answer);
         if (predict && S.game && S.game.round === predict.round) S.game.mine = predict.prediction;
         S.errors.delete(entry.key);
+        // A need or a vote shows in the room's list: draw it now, the server's news follows.
+        if (entry.need || entry.vote) return render();
       }
       refreshStatuses();
     } else if (m.type === 'error') failed(m, req && req.req);
@@ -594,6 +662,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     const mgr = all.get('manager');
     if ((first || !S.dirty.has('manager')) && mgr && mgr.question === 'manager') S.manager = { morale: mgr.morale, team: mgr.team };
     S.game = m.me.game || null;
+    S.cycle = m.me.cycle || null;
     const g = S.game;
     if (g && g.phase === 'predict') {
       const key = predictKey(g.round);
@@ -639,7 +708,7 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
       if (entry && m.code !== 'session_closed') {
         // Refused for good: the phone would only be refused again.
         outbox.remove(m.submission);
-        S.errors.set(entry.key, entry.predict && m.code === 'round_closed' ? 'Predictions are closed: the ripple has started.' : text);
+        S.errors.set(entry.need || entry.vote ? 'need' : entry.key, refusal(entry, m.code, text));
         const i = entry.key === 'customers' ? errorCustomer(m.message) : null;
         if (i !== null) S.cardErrors.set(i, [text]);
         return render();
@@ -653,6 +722,13 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
       if (m.code === 'bad_code' || (req && req.type === 'lookup') || S.screen === 'loading') S.screen = 'code';
     }
     render();
+  }
+
+  /** What to say when the server refuses something for good. @param {OutboxEntry} entry @param {string} code @param {string} text */
+  function refusal(entry, code, text) {
+    if (entry.predict && code === 'round_closed') return 'Predictions are closed: the ripple has started.';
+    if (entry.need && code === 'stage_closed') return `The trainer has moved on: “${entry.need.need.what}” was not added. Add it again if it matters here too.`;
+    return text;
   }
 
   function saveIdentity() {
@@ -845,10 +921,11 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
     const parts = [h('h1', {}, S.workshop), h('p', { class: 'who' }, who), notice()];
     const g = S.game;
     if (g) parts.push(g.phase === 'predict' ? predictSection(g) : resultSection(g));
+    if (S.cycle) parts.push(...cycleSections(S.cycle));
     if (!loc.kiosk) parts.push(linkBox());
     if (S.rounds.self_assessment) parts.push(...assessment());
     if (S.rounds.thanks) parts.push(thanksSection());
-    if (!S.rounds.self_assessment && !S.rounds.thanks && !(g && g.phase === 'predict'))
+    if (!S.rounds.self_assessment && !S.rounds.thanks && !(g && g.phase === 'predict') && !S.cycle)
       parts.push(h('section', { class: 'card waiting' }, h('h2', {}, 'Waiting for the trainer'),
         h('p', {}, 'The trainer will open the questions soon. Keep this page open: it changes by itself.'),
         S.held.length > 0 && h('p', {}, 'Your answers so far are saved.')));
@@ -925,6 +1002,82 @@ export function start(/** @type {HTMLElement} */ root, /** @type {HTMLElement} *
         : h('p', { class: 'hint', id: 'my-prediction' }, 'You made no prediction this round.'),
       s && h('div', { class: 'score', id: 'my-score' }, h('p', { class: 'lead' }, scoreText(s)),
         h('p', {}, s.customers_right ? 'Your call on the customers was right ✓' : 'Your call on the customers was wrong')));
+  }
+
+  /** The stage on the trainer's screen, a form to add a need there, and the room's needs to vote on. @param {PhoneCycle} c */
+  function cycleSections(c) {
+    const me = /** @type {Participant} */ (S.me);
+    const st = c.stage;
+    const N = S.need;
+    const err = h('p', { class: 'error', role: 'alert', id: 'need-error' }, S.errors.get('need') || '');
+    const go = () => {
+      const missing = needDraftError(N);
+      if (missing) {
+        err.textContent = missing;
+        const first = document.getElementById(N.what.trim() ? 'need-cat-quality' : 'need-what');
+        if (first) first.focus();
+        return;
+      }
+      const need = { provider: N.provider || null, what: N.what.trim(), category: /** @type {NeedCategory} */ (N.category), standard: N.standard.trim() };
+      outbox.addNeed(S.token, { stage: st.id, need }, newSubmissionId());
+      S.errors.delete('need');
+      S.need = { provider: '', what: '', category: '', standard: '' };
+      focusNext = 'need-what';
+      flush();
+      render();
+    };
+    const vote = (/** @type {PhoneProposal} */ p) => {
+      outbox.addVote(S.token, { proposal: p.id, vote: !p.voted }, newSubmissionId());
+      focusNext = `vote-${p.id}`;
+      flush();
+      render();
+    };
+    const providers = ownUnits().filter((u) => u.id !== me.unit);
+    const queued = outbox.entries.filter((e) => e.token === S.token);
+    const sending = queued.filter((e) => e.need && e.need.stage === st.id);
+    const room = shownProposals(c.proposals, queued);
+    const what = h('input', { id: 'need-what', maxlength: LIMITS.text, value: N.what, autocomplete: 'off', 'aria-describedby': 'need-error',
+      oninput: () => void (N.what = what.value) });
+    const standard = h('input', { id: 'need-standard', maxlength: LIMITS.text, value: N.standard, autocomplete: 'off',
+      oninput: () => void (N.standard = standard.value) });
+    const provider = h('select', { id: 'need-provider', value: N.provider, onchange: () => void (N.provider = provider.value) },
+      h('option', { value: '' }, 'I don’t know who'), providers.map((u) => h('option', { value: u.id }, u.name)));
+    return [
+      h('section', { class: 'card stage', 'aria-labelledby': 'h-stage' },
+        h('p', { class: 'hint' }, `${c.name} · stage ${c.position} of ${c.stages} · ${PHASES[st.phase].toLowerCase()}`),
+        h('h2', { id: 'h-stage' }, st.title),
+        st.customer_does && h('p', {}, h('strong', {}, 'The customer: '), st.customer_does),
+        h('p', { id: 'moment' }, h('strong', {}, 'Moment of truth: '), `${unitName(st.moment.unit)}${st.moment.expectation ? ` — “${st.moment.expectation}”` : ''}`),
+        c.needs_shown && st.needs.length > 0 && [h('h3', {}, 'What it takes behind the scenes'),
+          h('ul', { class: 'needs', id: 'stage-needs' }, st.needs.map((n) => h('li', {}, needLine(n, unitName, me.unit))))]),
+      h('section', { class: 'card', 'aria-labelledby': 'h-need' },
+        h('h2', { id: 'h-need' }, 'What do you need at this stage?'),
+        h('p', { class: 'hint' }, `For ${unitName(me.unit)} to do its part here, what must another unit deliver to you?`),
+        h('label', { for: 'need-what' }, 'What you need'), what,
+        h('label', { for: 'need-provider' }, 'From whom'), provider,
+        pills('need-cat', 'What is it about?', CATEGORIES, N.category, (v) => {
+          N.category = v;
+          err.textContent = '';
+        }, 'seg'),
+        h('label', { for: 'need-standard' }, 'The standard you expect (optional)'),
+        h('p', { class: 'hint' }, 'For example: by 9:00 · without errors · in the job app'), standard,
+        err,
+        h('button', { type: 'button', class: 'primary', id: 'send-need', onclick: go }, 'Add need')),
+      h('section', { class: 'card', 'aria-labelledby': 'h-room-needs' },
+        h('h2', { id: 'h-room-needs' }, 'Needs from the room'),
+        room.length + sending.length === 0
+          ? h('p', { class: 'hint' }, 'No needs yet at this stage. Be the first!')
+          : h('ul', { class: 'room-needs', id: 'room-needs' },
+            sending.map((e) => h('li', { class: 'sending' }, h('span', { class: 'said' }, needLine({ ...(/** @type {ProposeDraft} */ (e.need)).need, customer: me.unit }, unitName, me.unit)),
+              h('span', { class: 'status saving' }, inflight.has(e.submission) ? 'Sending…' : 'Not sent yet — will retry'))),
+            room.map((p) => h('li', {},
+              h('span', { class: 'said' }, needLine(p.need, unitName, me.unit)),
+              (p.mine || p.accepted) && h('span', { class: 'tags' }, [p.mine ? 'yours' : '', p.accepted ? 'accepted ✓' : ''].filter(Boolean).join(' · ')),
+              h('button', { type: 'button', class: 'vote', id: `vote-${p.id}`, 'aria-pressed': String(p.voted),
+                'aria-label': `${p.voted ? 'Take back your vote' : 'Vote'} for “${p.need.what}” (${p.votes} ${p.votes === 1 ? 'vote' : 'votes'})`,
+                onclick: () => vote(p) }, `▲ ${p.votes}`)))),
+        h('p', { class: 'hint' }, 'Vote for the needs that matter most. The trainer adds the important ones to the map.')),
+    ];
   }
 
   function done() {

@@ -5,7 +5,8 @@
 //   RIPPLE_PAGE=disk npm run test:participant-browser   (serve participant.js/.css from ui/participant/
 //                                                       instead of the binary's embedded copy)
 //
-// The server runs with the rounds open and a Ripple Effect round predicting (`--game finance:1:late`).
+// The server runs with the rounds open, a Ripple Effect round predicting (`--game finance:1:late`)
+// and the repair call's Engagement Cycle at its first stage, needs revealed (`--cycle repair-call`).
 //
 // A phone-sized window (360×640). Screenshots go to target/participant/ at the repo root.
 import { after, before, describe, it } from 'node:test';
@@ -42,7 +43,7 @@ before(async () => {
   const db = path.join(dir, 'workshops.db');
   const id = execFileSync(bin, ['new', '--db', db, '--from', 'demo'], { encoding: 'utf8' }).trim().split(/\s+/).pop();
   assert.match(id, /^\d+$/, `ripple new printed a workshop id (got ${id})`);
-  server = spawn(bin, ['serve', '--db', db, '--workshop', id, '--bind', '127.0.0.1:0', '--open-rounds', '--game', 'finance:1:late'], {
+  server = spawn(bin, ['serve', '--db', db, '--workshop', id, '--bind', '127.0.0.1:0', '--open-rounds', '--game', 'finance:1:late', '--cycle', 'repair-call'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   joinUrl = await new Promise((resolve, reject) => {
@@ -422,6 +423,35 @@ describe('the participant page against ripple serve', () => {
     assert.equal(await page.isChecked('#pr-u-it'), false);
     assert.equal(await page.isChecked('#pr-cust-yes'), true);
     await context.close();
+  });
+
+  it('adds a need at the cycle’s stage on screen; another phone sees it and votes for it', async () => {
+    const ana = await join('Ana', 'customer-service');
+    const bo = await join('Bo', 'field-engineers');
+    await textIs(ana.page, '#h-stage', 'Reporting the fault');
+    assert.match(await ana.page.textContent('#moment'), /Customer Service — “Answered within a minute/);
+    assert.match(await ana.page.textContent('#stage-needs'), /IT → you: A working phone system/);
+    await ana.page.fill('#need-what', `Callback slots ${EVIL}`);
+    await ana.page.selectOption('#need-provider', 'dispatch');
+    await ana.page.check('#need-cat-time');
+    await ana.page.fill('#need-standard', 'before 9:00');
+    await accessible(ana.page, 'the cycle screen');
+    await ana.page.click('#send-need');
+    await textIs(ana.page, '#room-needs li .said', `Dispatch → you: Callback slots ${EVIL} (time: before 9:00)`);
+    await ana.page.waitForSelector('#vote-1[aria-pressed="true"]');
+    // Bo's phone hears of it (gathered pushes, at most every half second) and votes.
+    await textIs(bo.page, '#room-needs li .said', `Dispatch → Customer Service: Callback slots ${EVIL} (time: before 9:00)`);
+    assert.equal(await bo.page.textContent('#vote-1'), '▲ 1');
+    await bo.page.click('#vote-1');
+    await textIs(bo.page, '#vote-1', '▲ 2');
+    await textIs(ana.page, '#vote-1', '▲ 2');
+    assert.equal(await bo.page.$('#room-needs b'), null, 'markup is text');
+    await bo.page.reload();
+    await textIs(bo.page, '#vote-1', '▲ 2');
+    assert.equal(await bo.page.getAttribute('#vote-1', 'aria-pressed'), 'true', 'the vote is the server’s');
+    await shot(ana.page, 'cycle.png');
+    await ana.context.close();
+    await bo.context.close();
   });
 
   it('broke no rule of the page: no CSP violation, no error, no dialog', () => {

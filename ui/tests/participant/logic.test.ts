@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  needDraftError,
+  needLine,
+  shownProposals,
+  voteKey,
   Outbox,
   answerStatus,
   backoffDelay,
@@ -288,5 +292,39 @@ describe('the game', () => {
     const again = new Outbox(store);
     expect(again.entries).toEqual([{ submission: 'sub-00000002', token: TOKEN, key: predictKey(1), predict: { round: 1, prediction: { units: [], customers: false } } }]);
     expect(mergeAnswers([], again.entries).size).toBe(0);
+  });
+});
+
+describe('the Engagement Cycle on the phone', () => {
+  const p = (id: number, votes: number, voted = false) => ({
+    id,
+    need: { provider: null, customer: 'it', what: `n${id}`, category: 'time' as const, standard: '' },
+    votes,
+    voted,
+    mine: false,
+    accepted: false,
+  });
+  const queuedVote = (proposal: number, vote: boolean) => ({ submission: `s${proposal}`, token: 't', key: voteKey(proposal), vote: { proposal, vote } });
+
+  it('names what a need lacks, in the order the form asks', () => {
+    expect(needDraftError({ what: ' ', category: 'time' })).toBe('Please say what you need.');
+    expect(needDraftError({ what: 'Parts', category: '' })).toContain('quality, time or delivery method');
+    expect(needDraftError({ what: 'Parts', category: 'quality' })).toBe('');
+  });
+
+  it('sorts the room’s needs by votes, oldest first among equals, counting votes still on their way', () => {
+    expect(shownProposals([p(1, 2), p(2, 5), p(3, 2)], []).map((x) => x.id)).toEqual([2, 1, 3]);
+    const shown = shownProposals([p(1, 2), p(2, 2, true)], [queuedVote(1, true), queuedVote(2, false)]);
+    expect(shown.map((x) => [x.id, x.votes, x.voted])).toEqual([[1, 3, true], [2, 1, false]]);
+    // A queued vote the server already counted changes nothing.
+    expect(shownProposals([p(1, 2, true)], [queuedVote(1, true)])[0].votes).toBe(2);
+  });
+
+  it('tells a need in one line, with "you" for the participant’s own unit', () => {
+    const name = (id: string) => ({ it: 'IT', finance: 'Finance' })[id] ?? id;
+    expect(needLine({ provider: 'it', customer: 'finance', what: 'Laptops', category: 'delivery', standard: 'on the desk' }, name, 'finance'))
+      .toBe('IT → you: Laptops (delivery method: on the desk)');
+    expect(needLine({ provider: null, customer: 'it', what: 'Cover', category: 'quality', standard: '' }, name, 'finance'))
+      .toBe('Nobody yet → IT: Cover (quality)');
   });
 });

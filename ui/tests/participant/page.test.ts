@@ -5,6 +5,7 @@ import type { ParticipantReply } from '../../src/lib/bindings/ParticipantReply';
 import type { UnitChoice } from '../../src/lib/bindings/UnitChoice';
 import type { Answer } from '../../src/lib/bindings/Answer';
 import type { PhoneGame } from '../../src/lib/bindings/PhoneGame';
+import type { PhoneCycle } from '../../src/lib/bindings/PhoneCycle';
 
 const TOKEN = 'c0ffee'.repeat(10) + 'abcd';
 const units: UnitChoice[] = [
@@ -68,7 +69,7 @@ function welcome(rounds = open, answers: Answer[] = [], token?: string, manager 
     ...(token ? { token } : {}),
     workshop: 'Spring cohort',
     units,
-    me: { participant: { id: 7, name: 'Ana', unit: 'finance', manager }, rounds, answers, game: null },
+    me: { participant: { id: 7, name: 'Ana', unit: 'finance', manager }, rounds, answers, game: null, cycle: null },
   };
 }
 
@@ -625,6 +626,123 @@ describe('the Ripple Effect game', () => {
     socket().reply(withGame(game({ phase: 'debrief', customers_felt: true, mine: { units: ['finance'], customers: true },
       my_score: { participant: 7, hits: 2, misses: 0, false_alarms: 0, customers_right: true, points: 120 } })));
     expect(byId('my-score').textContent).toBe('Your score: 120 points — 2 hits, 0 missed, 0 false alarmsYour call on the customers was right ✓');
+  });
+});
+
+describe('the Engagement Cycle', () => {
+  const EVIL = '<img src=x onerror=alert(1)>';
+  const cycle = (more: Partial<PhoneCycle> = {}): PhoneCycle => ({
+    cycle: 1,
+    name: 'A repair call',
+    stage: {
+      id: 3,
+      phase: 'during_service',
+      title: 'The repair',
+      customer_does: 'Lets the engineer in',
+      moment: { unit: 'customer-service', expectation: 'Fixed at the first visit' },
+      needs: [],
+    },
+    position: 3,
+    stages: 5,
+    needs_shown: false,
+    proposals: [],
+    ...more,
+  });
+  function withCycle(c: PhoneCycle | null, token?: string): ParticipantReply {
+    const r = welcome(closed, [], token);
+    if (r.type === 'welcome') r.me.cycle = c;
+    return r;
+  }
+  function inCycle(c: PhoneCycle) {
+    boot('/?c=ABC234');
+    socket().open();
+    socket().reply({ type: 'room', workshop: 'Spring cohort', units, rounds: closed, ref: '1' });
+    socket().reply(withCycle(c, TOKEN));
+  }
+
+  it('shows the stage on screen and its moment of truth; its needs only once the trainer reveals them', () => {
+    inCycle(cycle());
+    expect(byId('h-stage').textContent).toBe('The repair');
+    expect(text()).toContain('A repair call · stage 3 of 5 · during the service');
+    expect(byId('moment').textContent).toBe('Moment of truth: Customer Service — “Fixed at the first visit”');
+    expect(byId('stage-needs')).toBeNull();
+    expect(text()).not.toContain('Waiting for the trainer');
+    socket().reply(withCycle(cycle({ needs_shown: true, stage: { ...cycle().stage, needs: [
+      { provider: 'it', customer: 'finance', what: 'Laptops', category: 'time', standard: 'by 8:00' },
+      { provider: null, customer: 'customer-service', what: 'Late warnings', category: 'delivery', standard: '' },
+    ] } })));
+    const needs = [...byId('stage-needs').querySelectorAll('li')].map((li) => li.textContent);
+    expect(needs).toEqual(['IT → you: Laptops (time: by 8:00)', 'Nobody yet → Customer Service: Late warnings (delivery method)']);
+  });
+
+  it('says what is missing, then sends a need with a fresh submission id and shows it as sending', () => {
+    inCycle(cycle());
+    byId('send-need').click();
+    expect(byId('need-error').textContent).toBe('Please say what you need.');
+    type('need-what', '  Spare parts list ');
+    byId('send-need').click();
+    expect(byId('need-error').textContent).toContain('quality, time or delivery method');
+    expect(socket().last('propose_need')).toBeUndefined();
+    choose('need-provider', 'it');
+    tick('need-cat-time');
+    type('need-standard', 'before 8:00');
+    byId('send-need').click();
+    const sent = socket().last('propose_need')!;
+    expect(sent).toEqual({ type: 'propose_need', token: TOKEN, submission: sent.submission, stage: 3,
+      need: { provider: 'it', what: 'Spare parts list', category: 'time', standard: 'before 8:00' } });
+    expect(sent.ref).toBeUndefined();
+    expect(byId<HTMLInputElement>('need-what').value).toBe('');
+    expect(byId('room-needs').textContent).toContain('Sending…');
+    socket().reply({ type: 'ack', receipt: { submission: sent.submission, participant: 7, question: 'need:1' } });
+    expect(byId('room-needs')?.textContent ?? '').not.toContain('Sending…');
+    expect(JSON.parse(localStorage.getItem('ripple.outbox')!)).toEqual([]);
+  });
+
+  it('keeps a need added offline and sends it, with the same id, once connected', () => {
+    inCycle(cycle());
+    socket().onclose!();
+    type('need-what', 'Parts');
+    tick('need-cat-quality');
+    byId('send-need').click();
+    const queued = JSON.parse(localStorage.getItem('ripple.outbox')!);
+    expect(queued).toHaveLength(1);
+    expect(byId('room-needs').textContent).toContain('Not sent yet — will retry');
+    vi.advanceTimersByTime(1000);
+    socket().open();
+    expect(socket().last('propose_need')!.submission).toBe(queued[0].submission);
+  });
+
+  it('says when the trainer moved on before the need arrived', () => {
+    inCycle(cycle());
+    type('need-what', 'Parts');
+    tick('need-cat-quality');
+    byId('send-need').click();
+    const sent = socket().last('propose_need')!;
+    socket().reply({ type: 'error', code: 'stage_closed', message: 'needs are collected for the stage on the screen', submission: sent.submission });
+    expect(byId('need-error').textContent).toBe('The trainer has moved on: “Parts” was not added. Add it again if it matters here too.');
+  });
+
+  it('lists the room’s needs by votes, as text, and toggles this phone’s vote', () => {
+    inCycle(cycle({ proposals: [
+      { id: 1, need: { provider: 'it', customer: 'customer-service', what: 'Few', category: 'quality', standard: '' }, votes: 1, voted: false, mine: false, accepted: false },
+      { id: 2, need: { provider: null, customer: 'finance', what: EVIL, category: 'time', standard: '' }, votes: 3, voted: true, mine: true, accepted: true },
+    ] }));
+    const items = [...byId('room-needs').querySelectorAll('li')];
+    expect(items.map((li) => li.querySelector('.said')!.textContent)).toEqual([`Nobody yet → you: ${EVIL} (time)`, 'IT → Customer Service: Few (quality)']);
+    expect(document.querySelector('img')).toBeNull();
+    expect(items[0].querySelector('.tags')!.textContent).toBe('yours · accepted ✓');
+    expect(byId('vote-2').getAttribute('aria-pressed')).toBe('true');
+    byId('vote-1').click();
+    const vote = socket().last('vote_need')!;
+    expect(vote).toEqual({ type: 'vote_need', token: TOKEN, submission: vote.submission, proposal: 1, vote: true });
+    // Counted at once (1 + this phone's vote), before the server's news.
+    expect(byId('vote-1').textContent).toBe('▲ 2');
+    expect(byId('vote-1').getAttribute('aria-pressed')).toBe('true');
+    expect(byId('vote-1').getAttribute('aria-label')).toBe('Take back your vote for “Few” (2 votes)');
+    byId('vote-1').click();
+    const again = socket().last('vote_need')!;
+    expect(again.vote).toBe(false);
+    expect(JSON.parse(localStorage.getItem('ripple.outbox')!).filter((e: any) => e.vote)).toHaveLength(1);
   });
 });
 

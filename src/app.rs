@@ -53,6 +53,8 @@ pub struct LiveWorkshop {
     pub map: OrgMap,
     pub layout: MapLayout,
     pub agenda: Agenda,
+    /// The workshop's Engagement Cycles.
+    pub cycles: Vec<crate::cycle::Cycle>,
     #[ts(type = "number")]
     pub seq: u64,
     pub projector: ProjectorState,
@@ -230,6 +232,7 @@ impl App {
             map: state.map,
             layout,
             agenda: state.agenda,
+            cycles: state.cycles,
             seq: state.seq,
             projector: self.projector,
         }))

@@ -184,3 +184,25 @@ fn a_game_round_is_started_moved_through_its_phases_and_listed_for_replay() {
     let game = &invoke(&window, "participation", json!({})).unwrap()["game"];
     assert_eq!(game["id"], 1);
 }
+
+#[test]
+fn a_cycle_starts_from_a_template_and_is_walked_through_with_its_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with_db(&dir.path().join("ripple.db"));
+    let templates = invoke(&window, "cycle_templates", json!({})).unwrap();
+    let ids: Vec<&str> = templates.as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["repair-call", "training-course", "hospital-visit", "insurance-claim", "first-month"]);
+    let event = invoke(&window, "apply", json!({ "command": { "type": "add_cycle_from_template", "template": "training-course" } })).unwrap();
+    assert_eq!(event["type"], "cycles_changed");
+    assert!(event["map"]["units"].as_array().unwrap().iter().any(|u| u["id"] == "certification"), "the template's units joined the map");
+    let live = invoke(&window, "current_workshop", json!({})).unwrap();
+    assert_eq!(live["cycles"][0]["name"], "A training course");
+    invoke(&window, "apply", json!({ "command": { "type": "walk_cycle", "cycle": 1 } })).unwrap();
+    let walked = invoke(&window, "apply", json!({ "command": { "type": "step_cycle", "forward": true } })).unwrap();
+    assert_eq!(walked["walk"], json!({ "cycle": 1, "stage": 1, "needs_shown": true, "findings_shown": false }));
+    let room = &invoke(&window, "participation", json!({})).unwrap()["cycles"];
+    assert_eq!(room["walk"]["stage"], 1);
+    assert_eq!(room["findings"][0]["findings"]["phases"].as_array().unwrap().len(), 3);
+    let refused = invoke(&window, "apply", json!({ "command": { "type": "decide_need", "proposal": 9, "decision": { "decision": "accept" } } })).unwrap_err();
+    assert_eq!(refused["code"], "not_found");
+}

@@ -6,6 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { cycleRoom, noCycles, proposals as cycleProposals, repairCall, templates as cycleTemplates } from './fixtures/cycle.mjs';
 
 const ui = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(ui, 'dist');
@@ -13,6 +14,7 @@ const out = join(ui, '..', 'target', 'ui-screens');
 const view = JSON.parse(await readFile(join(ui, 'tests', 'fixtures', 'demo-view.json'), 'utf8'));
 // The room's answers and the join details (a real QR code, made by the qrcode crate as the app makes it).
 const room = JSON.parse(await readFile(join(ui, 'tests', 'fixtures', 'room.json'), 'utf8'));
+room.participation.cycles = noCycles();
 room.online.join.qr_svg = await readFile(join(ui, 'tests', 'fixtures', 'join-qr.svg'), 'utf8');
 const offline = { ...room.online, join: null, kiosk_url: null };
 // A round of the Ripple Effect game on the demo map (made from tests/fixtures/game.ts), at its debrief.
@@ -65,6 +67,8 @@ const live = {
   ...view,
   name: 'Customer care academy — spring cohort',
   agenda,
+  // The repair call from its shipped template (assets/cycles/repair-call.json).
+  cycles: [repairCall(1)],
   seq: 12,
   projector: { blank: false, revealed: false, hide_attendees: false },
 };
@@ -94,7 +98,7 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const url = `http://127.0.0.1:${server.address().port}/`;
 
 // What @tauri-apps/api's mockIPC installs, inlined because an init script cannot import.
-function fakeTauri({ live, clock, workshops, fail, participation, online }) {
+function fakeTauri({ live, clock, workshops, fail, participation, online, cycleTemplates }) {
   let projector = live.projector;
   window.__TAURI_INTERNALS__ = {
     transformCallback: () => 0,
@@ -135,6 +139,8 @@ function fakeTauri({ live, clock, workshops, fail, participation, online }) {
             { unit: 'field-engineers', name: 'Field Engineers', criticality: 2.05 },
             { unit: 'it', name: 'IT', criticality: 1.62 },
           ];
+        case 'cycle_templates':
+          return cycleTemplates;
         case 'map_from_files':
           // The picked files read as the demo map (the editor's import summary).
           return live.map;
@@ -156,12 +162,14 @@ const browser = await chromium.launch({
 });
 await mkdir(out, { recursive: true });
 
-async function shot(name, size, { fail, act, path = '', projector = live.projector, wait, online = offline, current = 102, participation = room.participation } = {}) {
+async function shot(name, size, { fail, act, path = '', projector = live.projector, wait, online = offline, current = 102, participation = room.participation, workshop = live } = {}) {
+  // SHOTS=cycle takes only the screenshots whose names contain "cycle".
+  if (process.env.SHOTS && !name.includes(process.env.SHOTS)) return;
   const page = await browser.newPage({ viewport: size });
   page.on('pageerror', (e) => console.error(`${name}: ${e.message}`));
   page.on('console', (m) => m.type() === 'error' && console.error(`${name}: ${m.text()}`));
-  const shown = { ...live, projector, agenda: { ...agenda, current } };
-  await page.addInitScript(fakeTauri, { live: shown, clock, workshops, fail, participation, online });
+  const shown = { ...workshop, projector, agenda: { ...agenda, current } };
+  await page.addInitScript(fakeTauri, { live: shown, clock, workshops, fail, participation, online, cycleTemplates: cycleTemplates() });
   await page.goto(url + path);
   await page.waitForSelector(wait ?? (fail ? '#error' : '#org-map .unit'));
   await page.evaluate(() => document.fonts.ready);
@@ -290,6 +298,67 @@ for (const [name, size] of [['1280', small], ['1920', large]]) {
   });
   await shot(`${name}-audience-game-score`, size, { path: 'audience.html', current: 103, participation: withGame('score'), wait: '#game-score' });
   await shot(`${name}-audience-game-debrief`, size, { path: 'audience.html', current: 103, participation: withGame('debrief'), wait: '#game-debrief' });
+}
+// The Engagement Cycle: the presenter's Cycle tab (walking, editing, templates), and the
+// repair call on the projector at a stage's moment of truth, with its needs and the
+// room's proposals, and the findings.
+const repair = repairCall(1);
+const walkAt = (stage, needs_shown, findings_shown = false) => ({
+  ...room.participation,
+  cycles: cycleRoom(repair, { cycle: 1, stage, needs_shown, findings_shown }, cycleProposals(1, 3)),
+});
+const cycleTab = (page) => page.click('#tab-cycle');
+await shot('1280-cycle-walk', small, { act: cycleTab, current: 105, participation: walkAt(3, true) });
+await shot('1280-cycle-edit', small, {
+  current: 105,
+  act: async (page) => {
+    await cycleTab(page);
+    await page.click('[data-cycle="1"] .edit-cycle');
+    await page.click('[data-stage-index="2"] summary');
+  },
+});
+await shot('1280-cycle-templates', small, {
+  current: 105,
+  act: async (page) => {
+    await cycleTab(page);
+    await page.click('#show-templates');
+  },
+});
+for (const [name, size] of [['1280', small], ['1920', large]]) {
+  const audience = (stage, needs, findings = false) => ({
+    path: 'audience.html',
+    current: 105,
+    online: room.online,
+    participation: walkAt(stage, needs, findings),
+    wait: findings ? '#cycle-findings' : '.cycle .blueprint',
+  });
+  await shot(`${name}-audience-cycle-stage1-moment`, size, audience(1, false));
+  await shot(`${name}-audience-cycle-stage3-needs`, size, audience(3, true));
+  await shot(`${name}-audience-cycle-stage5-needs`, size, { ...audience(5, true), participation: { ...walkAt(5, true), cycles: { ...walkAt(5, true).cycles, proposals: [] } } });
+  await shot(`${name}-audience-cycle-findings`, size, audience(5, true, true));
+  // Six stages: the hospital visit, its units added to the map as the template adds them.
+  const hospital = cycleTemplates().find((t) => t.id === 'hospital-visit');
+  const known = new Set(live.map.units.map((u) => u.id));
+  const withHospital = {
+    ...live,
+    map: { ...live.map, units: [...live.map.units, ...hospital.units.filter((u) => !known.has(u.id))] },
+    // Places for the new units below their kind's column (the map itself is not on screen).
+    layout: {
+      ...live.layout,
+      nodes: [
+        ...live.layout.nodes,
+        ...hospital.units
+          .filter((u) => !known.has(u.id))
+          .map((u, i) => ({ id: u.id, column: ['support', 'frontline', 'external'].indexOf(u.kind), x: 100, y: live.layout.height + 100 * i })),
+      ],
+    },
+    cycles: [{ ...hospital.cycle, id: 1 }],
+  };
+  await shot(`${name}-audience-cycle-six-stages-stage5-needs`, size, {
+    ...audience(5, true),
+    workshop: withHospital,
+    participation: { ...room.participation, cycles: cycleRoom(withHospital.cycles[0], { cycle: 1, stage: 5, needs_shown: true, findings_shown: false }, cycleProposals(1, 5)) },
+  });
 }
 await shot('1280-error', small, { fail: 'This database was written by a newer Ripple (schema 9); this build knows up to 1.' });
 

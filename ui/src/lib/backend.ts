@@ -15,6 +15,7 @@ import type { GameRoundView } from './bindings/GameRoundView';
 import type { OnlineStatus } from './bindings/OnlineStatus';
 import type { OrgMap } from './bindings/OrgMap';
 import type { Participation } from './bindings/Participation';
+import type { CycleTemplate } from './bindings/CycleTemplate';
 import type { ProjectorChange } from './bindings/ProjectorChange';
 import type { Display, LiveWorkshop, ProjectorState } from './live';
 import type { GameControl } from './game';
@@ -63,6 +64,8 @@ export interface Backend {
   gameRounds(): Promise<GameRoundView[]>;
   /** Incidents worth dropping: the live map's most critical internal units. */
   incidentSuggestions(): Promise<CriticalUnit[]>;
+  /** The shipped Engagement Cycle templates a trainer can start a cycle from. */
+  cycleTemplates(): Promise<CycleTemplate[]>;
   /** Reads a map from picked files (name, text): one JSON or GraphML file, or units.csv with links.csv. */
   mapFromFiles(files: [string, string][]): Promise<OrgMap>;
 
@@ -165,6 +168,7 @@ export const tauriBackend: Backend = {
   gameRounds: () => call<GameRoundView[]>('game_rounds'),
   incidentSuggestions: () => call<CriticalUnit[]>('incident_suggestions'),
   mapFromFiles: (files) => call<OrgMap>('map_from_files', { files }),
+  cycleTemplates: () => call<CycleTemplate[]>('cycle_templates'),
 
   onWorkshopChanged: (handler) => on<SessionEvent>('workshop-changed', handler),
   onProjectorChanged: (handler) => on<ProjectorState>('projector-changed', handler),

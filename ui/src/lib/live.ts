@@ -34,6 +34,7 @@ export type KeyAction = 'next' | 'previous' | 'blank' | 'fullscreen' | 'reveal' 
 export const KEYS: { keys: string[]; action: string }[] = [
   { keys: ['→', 'Space', 'Page Down'], action: 'Next activity' },
   { keys: ['←', 'Page Up'], action: 'Previous activity' },
+  { keys: ['→', '←'], action: 'In the Cycle tab, during a walkthrough: its next or previous step' },
   { keys: ['B'], action: 'Blank or unblank the projector' },
   { keys: ['R'], action: 'Reveal or hide results' },
   { keys: ['F'], action: 'Fullscreen (the audience window if open)' },

@@ -132,6 +132,8 @@ describe('the Cycle tab: cycles and templates', () => {
     expect($('#cycle-save-error')!.textContent).toBe(message);
     expect($('#cycle-save-error b')).toBeNull();
     expect(($('[data-stage-index="1"] [name="title"]') as HTMLInputElement).value).toBe('');
+    // The stage it names is open to fix.
+    expect(($('[data-stage-index="1"] details') as HTMLDetailsElement).open).toBe(true);
   });
 
   it('creates a new cycle with id 0', async () => {

@@ -14,6 +14,7 @@ import {
   phaseBars,
   reveals,
   showsCycle,
+  stageOfError,
   stageProposals,
   twoWayReason,
   unitNamer,
@@ -155,6 +156,13 @@ describe('units, the projector’s choice and the editor', () => {
     expect(showsCycle(kind('welcome'), walk(1), false)).toBe(true);
     expect(showsCycle(undefined, walk(1), false)).toBe(true);
     expect(showsCycle(kind('ripple_round'), walk(1), true)).toBe(false);
+  });
+
+  it('finds the stage a refusal names', () => {
+    expect(stageOfError("stage 4 ('The invoice'): a pre-service stage cannot follow a during service stage")).toBe(3);
+    expect(stageOfError('stage 12: title: must not be empty')).toBe(11);
+    expect(stageOfError('customer: there is no unit')).toBeNull();
+    expect(stageOfError(null)).toBeNull();
   });
 
   it('starts a new cycle for a customer segment at a frontline unit, and moves stages', () => {

@@ -141,6 +141,14 @@ function fakeTauri({ live, clock, workshops, fail, participation, online, cycleT
           ];
         case 'cycle_templates':
           return cycleTemplates;
+        case 'apply':
+          if (args.command.type === 'save_cycle') {
+            const order = ['pre_service', 'during_service', 'after_service'];
+            const at = args.command.cycle.stages.findIndex((s, i, all) => i > 0 && order.indexOf(s.phase) < order.indexOf(all[i - 1].phase));
+            const s = args.command.cycle.stages[at];
+            if (s) throw { code: 'invalid_cycle', message: `stage ${at + 1} ('${s.title}'): a pre-service stage cannot follow a during service stage; stages run pre-service, during service, after service` };
+          }
+          break;
         case 'map_from_files':
           // The picked files read as the demo map (the editor's import summary).
           return live.map;
@@ -309,6 +317,28 @@ const walkAt = (stage, needs_shown, findings_shown = false) => ({
 });
 const cycleTab = (page) => page.click('#tab-cycle');
 await shot('1280-cycle-walk', small, { act: cycleTab, current: 105, participation: walkAt(3, true) });
+await shot('1920-cycle-walk', large, { act: cycleTab, current: 105, participation: walkAt(3, true) });
+await shot('1280-cycle-merge', small, {
+  current: 105,
+  participation: walkAt(3, true),
+  act: async (page) => {
+    await cycleTab(page);
+    await page.click('[data-proposal="3"] .merge');
+    await page.locator('[data-proposal="3"] .merge-into').scrollIntoViewIfNeeded();
+  },
+});
+// The core refuses a save (here: phases out of order) and the editor shows its words.
+await shot('1280-cycle-edit-refused', small, {
+  current: 105,
+  act: async (page) => {
+    await cycleTab(page);
+    await page.click('[data-cycle="1"] .edit-cycle');
+    await page.click('[data-stage-index="3"] summary');
+    await page.selectOption('[data-stage-index="3"] [name="phase"]', 'pre_service');
+    await page.click('#save-cycle');
+    await page.locator('#cycle-save-error').scrollIntoViewIfNeeded();
+  },
+});
 await shot('1280-cycle-edit', small, {
   current: 105,
   act: async (page) => {

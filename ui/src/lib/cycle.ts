@@ -144,6 +144,12 @@ export function showsCycle(activity: Activity | undefined, walk: CycleWalk | nul
   return activity?.kind === 'engagement_cycle' || !gameShown;
 }
 
+/** The stage (index from 0) the core's refusal names: "stage 4 ('The invoice'): …". */
+export function stageOfError(message: string | null): number | null {
+  const m = message?.match(/^stage (\d+)\b/);
+  return m ? Number(m[1]) - 1 : null;
+}
+
 // The editor's blanks. The core numbers new stages (id 0) and new cycles (id 0).
 
 export function blankNeed(customer: string): CycleNeed {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the end-to-end tests against the built app (target/debug/ripple-desktop, built with
-# the custom-protocol feature by scripts/test.sh) in a virtual display.
+# the custom-protocol feature by scripts/test.sh) in a virtual display. With arguments,
+# only those test files (relative to e2e/): bash e2e/run.sh tests/cycle.test.js
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -35,5 +36,7 @@ dbus-run-session -- xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
   driver_pid=$!
   trap "kill $driver_pid 2>/dev/null" EXIT
   for _ in $(seq 50); do (echo >/dev/tcp/127.0.0.1/4444) 2>/dev/null && break; sleep 0.1; done
-  cd e2e && npm test --silent
-' "$driver"
+  cd e2e
+  shift
+  if [[ $# -gt 0 ]]; then node --test --test-concurrency=1 "$@"; else npm test --silent; fi
+' "$driver" "$driver" "$@"

@@ -6,6 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
 import { cycleRoom, noCycles, proposals as cycleProposals, repairCall, templates as cycleTemplates } from './fixtures/cycle.mjs';
 
 const ui = fileURLToPath(new URL('..', import.meta.url));
@@ -182,9 +183,21 @@ async function shot(name, size, { fail, act, path = '', projector = live.project
   await page.waitForSelector(wait ?? (fail ? '#error' : '#org-map .unit'));
   await page.evaluate(() => document.fonts.ready);
   if (act) await act(page);
+  if (process.env.AXE) await accessible(page, name);
   await page.screenshot({ path: join(out, `${name}.png`) });
   console.log(`${name}.png`);
   await page.close();
+}
+
+// AXE=1 also runs axe-core on every screen taken and prints what it finds.
+const axeSource = process.env.AXE ? await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8') : '';
+async function accessible(page, name) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  for (const v of violations) console.error(`${name}: axe ${v}`);
 }
 
 const small = { width: 1280, height: 720 };

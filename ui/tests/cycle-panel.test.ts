@@ -13,6 +13,7 @@ import demo from './fixtures/demo-view.json';
 import { cycleRoom, noCycles, proposals, repairCall, templates } from './fixtures/cycle.mjs';
 import { fakeBackend, live, settle } from './fixtures/session';
 import { participation } from './fixtures/room';
+import { reactive } from './fixtures/reactive.svelte';
 
 const view = demo as WorkshopView;
 const map = view.map as OrgMap;
@@ -106,6 +107,7 @@ describe('the Cycle tab: cycles and templates', () => {
     expect(cmd.cycle.stages[2].needs[4]).toEqual({ provider: null, customer: 'field-engineers', what: 'The customer’s photos', category: 'delivery', standard: '' });
     // The other stages go as they were.
     expect(cmd.cycle.stages[0]).toEqual(repairCall(1).stages[0]);
+    expect($('#cycle-saved')).not.toBeNull();
   });
 
   it('adds, moves and deletes stages', async () => {
@@ -130,6 +132,7 @@ describe('the Cycle tab: cycles and templates', () => {
     type($('[data-stage-index="1"] [name="title"]'), '');
     await click('#save-cycle');
     expect($('#cycle-save-error')!.textContent).toBe(message);
+    expect($('#cycle-saved')).toBeNull();
     expect($('#cycle-save-error b')).toBeNull();
     expect(($('[data-stage-index="1"] [name="title"]') as HTMLInputElement).value).toBe('');
     // The stage it names is open to fix.
@@ -156,6 +159,31 @@ describe('the Cycle tab: cycles and templates', () => {
     await click('#delete-cycle');
     await click('#confirm-delete-cycle-button');
     expect(sent).toEqual([{ type: 'delete_cycle', id: 1 }]);
+  });
+});
+
+describe('the editor and changes made elsewhere', () => {
+  it('follows the cycle when a need is accepted, unless the trainer is editing', async () => {
+    const backend = { apply: vi.fn(async () => changed([])), cycleTemplates: vi.fn(async () => []) };
+    const props = reactive({ backend, map, cycles: [repairCall(1)], room: noCycles() as CycleRoom, onevent: vi.fn() });
+    document.body.innerHTML = '<div id="app"></div>';
+    app = mount(CyclePanel, { target: document.getElementById('app')!, props });
+    await settle(flushSync);
+    await click('[data-cycle="1"] .edit-cycle');
+    const accepted = (n: number) => {
+      const c = repairCall(1);
+      for (let i = 0; i < n; i++) c.stages[2].needs.push({ provider: 'dispatch', customer: 'field-engineers', what: `Accepted ${i + 1}`, category: 'time', standard: '' });
+      return c;
+    };
+    props.cycles = [accepted(1)];
+    flushSync();
+    expect($$('[data-stage-index="2"] .need').length).toBe(5);
+    // Mid-edit, the draft stays as the trainer has it.
+    type($('[name="cycle-name"]'), 'Mine');
+    props.cycles = [accepted(2)];
+    flushSync();
+    expect($$('[data-stage-index="2"] .need').length).toBe(5);
+    expect(($('[name="cycle-name"]') as HTMLInputElement).value).toBe('Mine');
   });
 });
 

@@ -95,6 +95,19 @@ pub struct ArchivedPrediction {
     pub prediction: Prediction,
 }
 
+/// Whether the file at `path` says it is a Ripple archive (its `format` field), so
+/// `ripple new --from` can tell an archive from a map.
+pub fn looks_like_archive(path: &std::path::Path) -> bool {
+    #[derive(Deserialize)]
+    struct Header {
+        format: Option<String>,
+    }
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Header>(&text).ok())
+        .is_some_and(|h| h.format.as_deref() == Some(ARCHIVE_FORMAT))
+}
+
 impl Archive {
     /// The archive as it is written: pretty JSON ending in a newline.
     pub fn to_json(&self) -> String {

@@ -5,6 +5,7 @@
 //! leaves the names out of the archive before any format sees it.
 
 pub mod archive;
+pub mod bench;
 pub mod csv;
 pub mod pdf;
 pub mod report;

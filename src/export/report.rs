@@ -58,8 +58,13 @@ pub fn one_decimal(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_owned(), |x| format!("{x:.1}"))
 }
 
-fn signed(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".to_owned(), |x| format!("{x:+.1}"))
+/// With its sign; a value that rounds to zero shows as 0.0 (not −0.0).
+pub fn signed(x: Option<f64>) -> String {
+    match x.map(|x| (x * 10.0).round() / 10.0) {
+        None => "–".to_owned(),
+        Some(x) if x == 0.0 => "0.0".to_owned(),
+        Some(x) => format!("{x:+.1}"),
+    }
 }
 
 fn percent(x: Option<f64>) -> String {
@@ -452,6 +457,7 @@ mod tests {
 
     #[test]
     fn markup_in_text_is_escaped() {
+        assert_eq!((signed(Some(-0.04)), signed(Some(0.26)), signed(None)), ("0.0".to_owned(), "+0.3".to_owned(), "–".to_owned()));
         assert_eq!(escape("<script>alert('x') & \"y\"</script>"), "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;");
     }
 

@@ -1,7 +1,7 @@
 //! The roll-up: several archives of one organisation (cohorts, or before and after
 //! a training) merged into one report that compares them unit by unit.
 
-use super::report::{one_decimal, Bars, Block, Report, Table};
+use super::report::{one_decimal, signed, Bars, Block, Report, Table};
 use super::{scorecard_of, Archive, ExportError};
 use crate::scorecard::{compare, Scorecard, ScorecardExtras};
 
@@ -68,7 +68,7 @@ pub fn rollup(archives: &[Archive]) -> Result<Report, ExportError> {
     ];
     blocks.extend(per_cohort("Self-rating as provider", &|u| one_decimal(u.self_rating)));
     blocks.extend(per_cohort("Rating received from internal customers", &|u| one_decimal(u.received_rating)));
-    blocks.extend(per_cohort("Gap (self − received)", &|u| u.gap.map_or_else(|| "–".into(), |g| format!("{g:+.1}"))));
+    blocks.extend(per_cohort("Gap (self − received)", &|u| signed(u.gap)));
     blocks.extend(per_cohort("Two-way communication coverage", &|u| percent(u.two_way_coverage)));
     blocks.extend(per_cohort("Needs captured", &|u| (u.needs.total() + u.cycle_needs.total()).to_string()));
     blocks.extend(per_cohort("Participants", &|u| u.participants.to_string()));
@@ -85,7 +85,6 @@ pub fn rollup(archives: &[Archive]) -> Result<Report, ExportError> {
     if archives.len() > 1 {
         let last = archives.len() - 1;
         blocks.push(Block::Heading(1, format!("Movement from “{}” to “{}”", cohorts[0], cohorts[last])));
-        let signed = |x: Option<f64>| x.map_or_else(|| "–".to_owned(), |x| format!("{x:+.1}"));
         blocks.push(Block::Table(Table {
             columns: ["Unit", "Self", "Received", "Gap", "Two-way (points)", "Needs"].map(String::from).to_vec(),
             numeric: vec![false, true, true, true, true, true],

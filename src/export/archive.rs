@@ -219,9 +219,13 @@ impl Archive {
         self
     }
 
-    /// A participant by archive id.
+    /// A participant by archive id (ids are 1, 2, … in order when Ripple wrote the
+    /// archive, so the lookup is direct; any other numbering is searched).
     pub fn participant(&self, id: u32) -> Option<&ArchivedParticipant> {
-        self.participants.iter().find(|p| p.id == id)
+        match self.participants.get((id as usize).wrapping_sub(1)) {
+            Some(p) if p.id == id => Some(p),
+            _ => self.participants.iter().find(|p| p.id == id),
+        }
     }
 }
 

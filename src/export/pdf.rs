@@ -71,25 +71,41 @@ impl Metrics {
     }
 
     /// `text` cut into lines no wider than `width` (at spaces; a word too long for a
-    /// line is cut anywhere). Newlines are kept.
+    /// line is cut anywhere). Newlines are kept. Widths add up as it goes: each
+    /// character is measured once.
     fn wrap(&mut self, text: &str, size: f32, width: f32) -> Vec<String> {
         let mut lines = Vec::new();
+        let space = self.glyph(' ').1 * size;
         for paragraph in text.split('\n') {
-            let mut line = String::new();
+            let (mut line, mut line_w) = (String::new(), 0.0);
             for word in paragraph.split(' ') {
-                let candidate = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
-                if self.width(&candidate, size) <= width {
-                    line = candidate;
+                let word_w = self.width(word, size);
+                let joined = if line.is_empty() { word_w } else { line_w + space + word_w };
+                if joined <= width {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_w = joined;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
+                    line_w = 0.0;
+                }
+                if word_w <= width {
+                    line.push_str(word);
+                    line_w = word_w;
+                    continue;
                 }
                 for c in word.chars() {
-                    if !line.is_empty() && self.width(&line, size) + self.glyph(c).1 * size > width {
+                    let w = self.glyph(c).1 * size;
+                    if !line.is_empty() && line_w + w > width {
                         lines.push(std::mem::take(&mut line));
+                        line_w = 0.0;
                     }
                     line.push(c);
+                    line_w += w;
                 }
             }
             lines.push(line);
@@ -168,12 +184,12 @@ impl Layout {
         let pad = 3.0;
         let widths = self.column_widths(t, pad);
         let line = SMALL * 1.3;
-        let draw_row = |layout: &mut Layout, cells: &[String], header: bool| {
-            let wrapped: Vec<Vec<String>> =
-                cells.iter().zip(&widths).map(|(c, w)| layout.m.wrap(c, SMALL, w - 2.0 * pad)).collect();
-            let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
-            let height = lines as f32 * line + 2.0 * pad;
-            let fits = layout.y + height <= BOTTOM;
+        let wrap_row = |layout: &mut Layout, cells: &[String]| -> Vec<Vec<String>> {
+            cells.iter().zip(&widths).map(|(c, w)| layout.m.wrap(c, SMALL, w - 2.0 * pad)).collect()
+        };
+        let height_of = |wrapped: &[Vec<String>]| wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32 * line + 2.0 * pad;
+        let draw_row = |layout: &mut Layout, wrapped: &[Vec<String>], header: bool| {
+            let height = height_of(wrapped);
             if header {
                 let y = layout.y;
                 layout.ops().push(Op::Rect { x: MARGIN, y, w: WIDTH, h: height, colour: "#f1f4f8" });
@@ -191,18 +207,18 @@ impl Layout {
             layout.y += height;
             let y = layout.y;
             layout.ops().push(Op::Line { x1: MARGIN, y1: y, x2: MARGIN + WIDTH, y2: y, width: 0.4, colour: RULE });
-            fits
         };
+        let header = wrap_row(self, &t.columns);
         self.room(4.0 * line);
-        draw_row(self, &t.columns, true);
+        draw_row(self, &header, true);
         for row in &t.rows {
+            let wrapped = wrap_row(self, row);
             // A row that would cross the bottom goes to a new page, under the header again.
-            let lines = row.iter().zip(&widths).map(|(c, w)| self.m.wrap(c, SMALL, w - 2.0 * pad).len()).max().unwrap_or(1);
-            if self.y + lines as f32 * line + 2.0 * pad > BOTTOM {
+            if self.y + height_of(&wrapped) > BOTTOM {
                 self.new_page();
-                draw_row(self, &t.columns, true);
+                draw_row(self, &header, true);
             }
-            draw_row(self, row, false);
+            draw_row(self, &wrapped, false);
         }
         self.y += 8.0;
     }

@@ -152,6 +152,8 @@ fn an_exported_archive_imports_into_an_identical_workshop_and_exports_the_same_b
     assert_eq!(archive["game"][0]["predictions"].as_array().unwrap().len(), 2);
     assert_eq!(archive["game"][0]["phase"], "debrief");
     assert_eq!(archive["participants"][0]["id"], 1);
+    let finance = archive["scorecard"]["units"].as_array().unwrap().iter().find(|u| u["unit"] == "finance").unwrap();
+    assert_eq!((finance["self_rating"].as_f64(), finance["received_rating"].as_f64()), (Some(7.0), Some(4.0)), "the scorecard, for readers");
     let text = String::from_utf8(a).unwrap();
     assert!(!text.contains("token") && !text.contains("hash") && !text.contains(&r.session.participation().unwrap().code));
     // The imported workshop is the same to the app: map, agenda, answers.

@@ -20,6 +20,7 @@ use crate::engine::{ImpactResult, Incident};
 use crate::game::{GamePhase, GameRoundId, Prediction};
 use crate::org::OrgMap;
 use crate::participants::{Answer, RoundStates, NAME_MAX};
+use crate::scorecard::Scorecard;
 
 use super::ExportError;
 
@@ -49,6 +50,10 @@ pub struct Archive {
     /// Ripple Effect rounds, oldest first.
     #[serde(default)]
     pub game: Vec<ArchivedGameRound>,
+    /// The unit scorecard, for whoever reads the file without Ripple: worked out from
+    /// the rest on every export, never read back (an import works it out again).
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub scorecard: Option<Scorecard>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,6 +249,7 @@ mod tests {
             participants: vec![ArchivedParticipant { id: 1, name: Some("Ana".into()), unit: "finance".into(), manager: false, joined_at: 5 }],
             answers: vec![],
             game: vec![],
+            scorecard: None,
         }
     }
 
@@ -279,6 +285,15 @@ mod tests {
         assert!(a.check().unwrap_err().to_string().starts_with("answers[0].participant: no participant 9"));
         a.answers[0] = ArchivedAnswer { participant: 1, submitted_at: 1, answer: Answer::ReceivedRating { unit: "it".into(), rating: 11, comment: String::new() } };
         assert!(a.check().unwrap_err().to_string().starts_with("answers[0].answer: a rating"));
+    }
+
+    #[test]
+    fn the_scorecard_in_a_file_is_for_readers_and_never_read_back() {
+        let mut a = small();
+        a.scorecard = Some(crate::export::scorecard_of(&a, &Default::default()));
+        let text = a.to_json();
+        assert!(text.contains("\"scorecard\""));
+        assert_eq!(Archive::from_json(&text).unwrap().scorecard, None);
     }
 
     #[test]

@@ -129,7 +129,11 @@ pub fn scorecard_of(archive: &Archive, extras: &ScorecardExtras) -> Scorecard {
 /// Renders an archive in `format`.
 pub fn render(archive: &Archive, format: Format) -> Result<Output, ExportError> {
     Ok(match format {
-        Format::Json => Output::File(archive.to_json().into_bytes()),
+        Format::Json => {
+            let mut archive = archive.clone();
+            archive.scorecard = Some(scorecard_of(&archive, &ScorecardExtras::default()));
+            Output::File(archive.to_json().into_bytes())
+        }
         Format::Csv => Output::Files(csv::files(&tables::tables(archive))?),
         Format::Xlsx => Output::File(xlsx::workbook(&tables::tables(archive))?),
         Format::Report => Output::File(report::html(&report::workshop_report(archive, None)).into_bytes()),

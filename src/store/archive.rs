@@ -85,7 +85,7 @@ impl Store {
                 started_at: g.started_at,
             })
             .collect();
-        Ok(Archive { format: ARCHIVE_FORMAT.into(), version: ARCHIVE_VERSION, name, map, agenda, rounds, participants, answers, game })
+        Ok(Archive { format: ARCHIVE_FORMAT.into(), version: ARCHIVE_VERSION, name, map, agenda, rounds, participants, answers, game, scorecard: None })
     }
 
     /// Creates a new workshop holding everything in `archive` (checked by the caller

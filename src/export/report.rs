@@ -62,7 +62,7 @@ pub fn one_decimal(x: Option<f64>) -> String {
 pub fn signed(x: Option<f64>) -> String {
     match x.map(|x| (x * 10.0).round() / 10.0) {
         None => "–".to_owned(),
-        Some(x) if x == 0.0 => "0.0".to_owned(),
+        Some(0.0) => "0.0".to_owned(),
         Some(x) => format!("{x:+.1}"),
     }
 }

@@ -105,3 +105,62 @@ pub fn rollup(archives: &[Archive]) -> Result<Report, ExportError> {
     }
     Ok(Report { title: format!("Roll-up: {}", first.map.name.clone()).trim_end_matches(": ").to_owned(), blocks })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::archive::{ArchivedAnswer, ArchivedParticipant, ARCHIVE_FORMAT, ARCHIVE_VERSION};
+    use crate::participants::{Answer, RoundStates};
+
+    fn cohort(name: &str, map: crate::org::OrgMap, rating: u8) -> Archive {
+        Archive {
+            format: ARCHIVE_FORMAT.into(),
+            version: ARCHIVE_VERSION,
+            name: name.into(),
+            map,
+            agenda: crate::agenda::Agenda::new_default(),
+            rounds: RoundStates::default(),
+            participants: vec![ArchivedParticipant { id: 1, name: None, unit: "sales".into(), manager: false, joined_at: 0 }],
+            answers: vec![ArchivedAnswer { participant: 1, submitted_at: 0, answer: Answer::ReceivedRating { unit: "finance".into(), rating, comment: String::new() } }],
+            game: vec![],
+            scorecard: None,
+        }
+    }
+
+    fn table_after<'a>(report: &'a Report, heading: &str) -> &'a Table {
+        let at = report.blocks.iter().position(|b| matches!(b, Block::Heading(_, h) if h.starts_with(heading))).expect(heading);
+        match &report.blocks[at + 1] {
+            Block::Table(t) => t,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn each_cohort_gets_a_column_and_the_movement_runs_from_first_to_last() {
+        let demo = crate::workshop::demo_map();
+        let mut smaller = demo.clone();
+        smaller.links.retain(|l| l.provider != "legal" && l.customer != "legal");
+        smaller.units.retain(|u| u.id != "legal");
+        let report = rollup(&[cohort("A", demo.clone(), 4), cohort("B", smaller, 7), cohort("C", demo, 9)]).unwrap();
+        let received = table_after(&report, "Rating received");
+        assert_eq!(received.columns, ["Unit", "A", "B", "C"]);
+        let finance = received.rows.iter().find(|r| r[0] == "Finance").unwrap();
+        assert_eq!(finance[1..], ["4.0", "7.0", "9.0"]);
+        let legal = received.rows.iter().find(|r| r[0] == "Legal").unwrap();
+        assert_eq!(legal[2], "–", "B has no Legal");
+        let moved = table_after(&report, "Movement from “A” to “C”");
+        assert_eq!(moved.rows.iter().find(|r| r[0] == "Finance").unwrap()[2], "+5.0");
+    }
+
+    #[test]
+    fn archives_of_another_organisation_or_none_at_all_are_refused() {
+        let elsewhere = crate::org::OrgMap::new(
+            "elsewhere",
+            vec![crate::org::Unit { id: "ward".into(), name: "Ward".into(), kind: crate::org::UnitKind::Frontline, weight: 1.0 }],
+            vec![],
+        );
+        let e = rollup(&[cohort("A", crate::workshop::demo_map(), 4), cohort("Z", elsewhere, 4)]).unwrap_err().to_string();
+        assert!(e.contains("“Z” shares no unit with “A”"), "{e}");
+        assert!(rollup(&[]).is_err());
+    }
+}

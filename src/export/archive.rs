@@ -144,8 +144,12 @@ impl Archive {
         }
         let mut de = serde_json::Deserializer::from_str(text);
         let archive: Archive = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            // The path names the field (`participants[2].unit`); "." is the file itself.
             let path = e.path().to_string();
-            ExportError::Archive(format!("{path}: {}", e.into_inner()))
+            match path.as_str() {
+                "." => ExportError::Archive(e.into_inner().to_string()),
+                _ => ExportError::Archive(format!("{path}: {}", e.into_inner())),
+            }
         })?;
         archive.check()?;
         Ok(archive)
@@ -267,7 +271,7 @@ mod tests {
         let mut missing: serde_json::Value = serde_json::from_str(&small().to_json()).unwrap();
         missing.as_object_mut().unwrap().remove("map");
         let e = Archive::from_json(&missing.to_string()).unwrap_err().to_string();
-        assert!(e.contains("missing field `map`"), "{e}");
+        assert!(e.starts_with("missing field `map`"), "{e}");
     }
 
     #[test]

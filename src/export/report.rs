@@ -150,13 +150,13 @@ pub fn workshop_report(a: &Archive, engagement_cycle: Option<Vec<Block>>) -> Rep
     let unit_name = |id: &str| a.map.unit(id).map_or_else(|| id.to_owned(), |u| u.name.clone());
     let unit_of = |p: u32| a.participant(p).map_or_else(String::new, |p| unit_name(&p.unit));
     let mut blocks = vec![Block::Paragraph(format!(
-        "Organisation map “{}”: {} units, {} service links. {} participants, {} answers, {} Ripple Effect rounds.",
+        "Organisation map “{}”: {}, {}. {}, {}, {}.",
         a.map.name,
-        a.map.units.len(),
-        a.map.links.len(),
-        a.participants.len(),
-        a.answers.len(),
-        a.game.len()
+        count(a.map.units.len(), "unit"),
+        count(a.map.links.len(), "service link"),
+        count(a.participants.len(), "participant"),
+        count(a.answers.len(), "answer"),
+        count(a.game.len(), "Ripple Effect round")
     ))];
     blocks.extend(scorecard_blocks(&super::scorecard_of(a, &ScorecardExtras::default())));
     blocks.push(Block::Heading(1, "The organisation map".into()));
@@ -174,11 +174,11 @@ pub fn workshop_report(a: &Archive, engagement_cycle: Option<Vec<Block>>) -> Rep
         let points: Vec<u32> = g.predictions.iter().map(|p| score(p.participant, &p.prediction, &g.result, &g.map).points).collect();
         let average = (!points.is_empty()).then(|| f64::from(points.iter().sum::<u32>()) / points.len() as f64);
         blocks.push(Block::Paragraph(format!(
-            "{} units felt it; {} external segments, external impact {:.2}. {} predictions, room average {} points (of 120).",
-            g.result.hits.len(),
-            g.result.external.len(),
+            "{} felt it; {}, external impact {:.2}. {}, room average {} points (of 120).",
+            count(g.result.hits.len(), "unit"),
+            count(g.result.external.len(), "external segment"),
             g.result.external_impact,
-            g.predictions.len(),
+            count(g.predictions.len(), "prediction"),
             one_decimal(average)
         )));
         match debrief(&g.result, &g.map) {
@@ -237,6 +237,15 @@ pub fn workshop_report(a: &Archive, engagement_cycle: Option<Vec<Block>>) -> Rep
         blocks.push(block);
     }
     Report { title: a.name.clone(), blocks }
+}
+
+/// "1 answer", "2 answers".
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 fn unit_name_in(map: &OrgMap, id: &str) -> String {

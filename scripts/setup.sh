@@ -2,14 +2,14 @@
 # Installs what is missing for Ripple on Debian 12 / Ubuntu 22.04+ (idempotent):
 # the system libraries Tauri's WebKitGTK window needs, the UI's npm packages, the UI build.
 #   scripts/setup.sh          what the app needs
-#   scripts/setup.sh --test   also what the test suites need (Xvfb, WebKitWebDriver, Chromium)
+#   scripts/setup.sh --test   also what the test suites need (Xvfb, WebKitWebDriver, Chromium, poppler-utils for the PDF test)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev
           build-essential pkg-config libssl-dev file)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(xvfb xauth x11-apps netpbm dbus webkit2gtk-driver chromium)
+  packages+=(xvfb xauth x11-apps netpbm dbus webkit2gtk-driver chromium poppler-utils)
 fi
 
 missing=()

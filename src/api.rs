@@ -169,6 +169,25 @@ pub fn create_workshop(store: &mut Store, template: &Template, name: Option<&str
     Ok(store.create_workshop(name.unwrap_or(&template.name), &template.map)?)
 }
 
+/// The unit scorecard of a workshop, as it stands (also while it is live).
+pub fn scorecard(store: &Store, id: WorkshopId) -> Result<crate::scorecard::Scorecard, ApiError> {
+    let archive = store.load_archive(id)?;
+    Ok(crate::export::scorecard_of(&archive, &crate::scorecard::ScorecardExtras::default()))
+}
+
+/// Exports a workshop to `out` in `format` (`json`, `xlsx`, `csv`, `report`, `pdf`,
+/// `graphml`, `kumu`), names left out if `anonymous`. Reads only: fine while live.
+pub fn export_workshop(store: &Store, id: WorkshopId, format: &str, out: &Path, anonymous: bool) -> Result<(), ApiError> {
+    let format = crate::export::Format::parse(format)
+        .ok_or_else(|| ApiError::new("invalid_input", format!("format: '{format}' is not one of json, xlsx, csv, report, pdf, graphml, kumu")))?;
+    Ok(crate::export::export(store, id, format, out, crate::export::ExportOptions { anonymous })?)
+}
+
+/// Opens an archive as a new workshop; returns its id.
+pub fn import_archive(store: &mut Store, path: &Path) -> Result<WorkshopId, ApiError> {
+    Ok(crate::export::import(store, path)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,6 +259,21 @@ mod tests {
         assert_eq!(open_workshop(&store, id).unwrap_err().code, "not_found");
         assert_eq!(delete_workshop(&mut store, id).unwrap_err().code, "not_found");
         assert_eq!(list_workshops(&store).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn the_demo_exports_and_imports_through_the_handlers_and_a_bad_format_is_named() {
+        let (dir, mut store, id) = app_store();
+        let out = dir.path().join("demo.json");
+        export_workshop(&store, id, "json", &out, false).unwrap();
+        let copy = import_archive(&mut store, &out).unwrap();
+        assert_ne!(copy, id);
+        assert_eq!(store.load_map(copy).unwrap(), store.load_map(id).unwrap());
+        let card = scorecard(&store, copy).unwrap();
+        assert_eq!(card.units.len(), store.load_map(id).unwrap().units.iter().filter(|u| u.kind != crate::org::UnitKind::External).count());
+        let e = export_workshop(&store, id, "docx", &dir.path().join("x.docx"), false).unwrap_err();
+        assert_eq!((e.code.as_str(), e.message.starts_with("format: 'docx'")), ("invalid_input", true));
+        assert_eq!(export_workshop(&store, 999, "json", &out, false).unwrap_err().code, "not_found");
     }
 
     /// The front end's tests draw the real demo view: this writes it where they read it,

@@ -13,6 +13,7 @@ use ripple::analysis::{self, Analysis};
 use ripple::api;
 use ripple::error::ApiError;
 use ripple::engine::{EngineGraph, ImpactResult, Incident, DEFAULT_EPSILON};
+use ripple::export::{self as results, ExportError, Format as ExportFormat};
 use ripple::generate::generate;
 use ripple::mapio::{self, Format};
 use ripple::org::OrgMap;
@@ -39,6 +40,12 @@ enum Command {
     New(NewArgs),
     /// List the workshops in a database.
     Workshops(WorkshopsArgs),
+    /// Export a workshop: json (the archive) | xlsx | csv | report (HTML) | pdf | graphml | kumu.
+    Export(ExportArgs),
+    /// Import an archive (`ripple export --format json`) as a new workshop; prints its id.
+    Import(ImportArgs),
+    /// Merge several archives of one organisation into one report comparing the cohorts.
+    Rollup(RollupArgs),
     /// Serve a workshop's participants (the page, the WebSocket) until interrupted.
     Serve(ServeArgs),
     /// Simulate a room of phones against a server on 127.0.0.1 and print the figures.
@@ -46,6 +53,9 @@ enum Command {
     /// Time the engine on a map (figures for bench/engine.sh; see docs/results-format.md).
     #[command(hide = true)]
     BenchImpact(BenchArgs),
+    /// Build a large workshop and time its export to every format (figures for the README).
+    #[command(hide = true)]
+    BenchExport(BenchExportArgs),
     /// Apply an endless stream of edits through a workshop session, printing each
     /// change's number once committed (for the crash test, which kills it).
     #[command(hide = true)]
@@ -123,6 +133,54 @@ struct WorkshopsArgs {
 }
 
 #[derive(Args)]
+struct ExportArgs {
+    #[arg(long)]
+    db: PathBuf,
+    #[arg(long)]
+    workshop: i64,
+    /// json | xlsx | csv | report | pdf | graphml | kumu (csv and kumu write a folder, or a .zip).
+    #[arg(long, value_parser = parse_export_format)]
+    format: ExportFormat,
+    #[arg(long)]
+    out: PathBuf,
+    /// Leave every participant's name out.
+    #[arg(long)]
+    anonymous: bool,
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The database file (created if missing).
+    #[arg(long)]
+    db: PathBuf,
+    /// The archive (a `.json` written by `ripple export --format json`).
+    archive: PathBuf,
+}
+
+#[derive(Args)]
+struct RollupArgs {
+    /// The HTML report to write (or a .pdf).
+    #[arg(long)]
+    out: PathBuf,
+    /// Archives of one organisation, the baseline first.
+    #[arg(required = true)]
+    archives: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct BenchExportArgs {
+    #[arg(long, default_value_t = 2000)]
+    participants: usize,
+    #[arg(long, default_value_t = 200)]
+    units: usize,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Where the database and the exports go (default: a temporary folder, removed after).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct ServeArgs {
     #[arg(long)]
     db: PathBuf,
@@ -189,6 +247,10 @@ fn parse_incident(text: &str) -> Result<Incident, String> {
     text.parse::<Incident>().map_err(|e| e.to_string())
 }
 
+fn parse_export_format(text: &str) -> Result<ExportFormat, String> {
+    ExportFormat::parse(text).ok_or_else(|| format!("'{text}' is not one of json, xlsx, csv, report, pdf, graphml, kumu"))
+}
+
 fn parse_format(text: &str) -> Result<Format, String> {
     Format::parse(text).ok_or_else(|| format!("'{text}' is not one of json, csv, graphml, kumu"))
 }
@@ -220,6 +282,16 @@ impl From<ApiError> for Failure {
     }
 }
 
+impl From<ExportError> for Failure {
+    fn from(e: ExportError) -> Failure {
+        match e {
+            ExportError::Archive(_) | ExportError::Output { .. } | ExportError::Input(_) => Failure::Input(e.to_string()),
+            ExportError::Store(e) => ApiError::from(e).into(),
+            ExportError::Render(m) => Failure::System(m),
+        }
+    }
+}
+
 impl From<ripple::engine::EngineError> for Failure {
     fn from(e: ripple::engine::EngineError) -> Failure {
         Failure::Input(e.to_string())
@@ -242,6 +314,10 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert(args),
         Command::New(args) => new_workshop(args),
         Command::Workshops(args) => list_workshops(args),
+        Command::Export(args) => export_workshop(args),
+        Command::Import(args) => import_archive(args),
+        Command::Rollup(args) => rollup(args),
+        Command::BenchExport(args) => bench_export(args),
         Command::Serve(args) => serve(args),
         Command::Loadtest(args) => loadtest(args),
         Command::BenchImpact(args) => bench_impact(args),
@@ -340,6 +416,18 @@ fn convert(args: ConvertArgs) -> Result<(), Failure> {
 }
 
 fn new_workshop(args: NewArgs) -> Result<(), Failure> {
+    // An archive opens as the workshop it holds (renamed if --name is given).
+    if Path::new(&args.from).is_file() && results::archive::looks_like_archive(Path::new(&args.from)) {
+        let mut archive = results::read_archive(Path::new(&args.from))?;
+        if let Some(name) = args.name {
+            archive.name = name;
+        }
+        archive.check()?;
+        let mut store = api::open_store(&args.db)?;
+        let id = store.import_archive(&archive).map_err(ApiError::from)?;
+        println!("{id}");
+        return Ok(());
+    }
     // The template is checked before the database is touched: bad input writes nothing.
     let template = api::load_template(&args.from)?;
     let mut store = api::open_store(&args.db)?;
@@ -362,6 +450,122 @@ fn list_workshops(args: WorkshopsArgs) -> Result<(), Failure> {
         println!("{:>5}  {:<40} {:>6} {:>6}  {}", w.id, w.name, w.units, w.links, w.updated_at);
     }
     Ok(())
+}
+
+fn no_database(db: &Path) -> Result<(), Failure> {
+    if db.exists() {
+        Ok(())
+    } else {
+        Err(Failure::Input(format!("no database at {}", db.display())))
+    }
+}
+
+fn export_workshop(args: ExportArgs) -> Result<(), Failure> {
+    no_database(&args.db)?;
+    results::check_output(&args.out, args.format)?;
+    let store = api::open_store(&args.db)?;
+    results::export(&store, args.workshop, args.format, &args.out, results::ExportOptions { anonymous: args.anonymous })?;
+    Ok(())
+}
+
+fn import_archive(args: ImportArgs) -> Result<(), Failure> {
+    // Checked whole before the database is opened: a bad archive writes nothing.
+    let archive = results::read_archive(&args.archive)?;
+    let mut store = api::open_store(&args.db)?;
+    let id = store.import_archive(&archive).map_err(ApiError::from)?;
+    println!("{id}");
+    Ok(())
+}
+
+fn rollup(args: RollupArgs) -> Result<(), Failure> {
+    let pdf = args.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    results::check_output(&args.out, if pdf { ExportFormat::Pdf } else { ExportFormat::Report })?;
+    let archives = args.archives.iter().map(|p| results::read_archive(p)).collect::<Result<Vec<_>, _>>()?;
+    let report = results::rollup::rollup(&archives)?;
+    let bytes = if pdf { results::pdf::pdf(&report)? } else { results::report::html(&report).into_bytes() };
+    results::write_atomic(&args.out, &bytes)?;
+    Ok(())
+}
+
+/// Prints one line per format (milliseconds to read the workshop, render and write;
+/// wall clock and this process's CPU time, which other work on the machine does not
+/// inflate), the total, and where the time goes; the budget is 2 s for 2,000
+/// participants (release build).
+fn bench_export(args: BenchExportArgs) -> Result<(), Failure> {
+    let temp = tempfile_dir(args.dir.as_deref())?;
+    let dir = temp.as_path();
+    let system = |e: ApiError| Failure::System(e.message);
+    let t = Instant::now();
+    let mut store = api::open_store(&dir.join("bench.db")).map_err(system)?;
+    let id = results::bench::build_workshop(&mut store, args.participants, args.units, args.seed).map_err(|e| system(e.into()))?;
+    println!("built: {} participants, {} units in {:.0} ms", args.participants, args.units, t.elapsed().as_secs_f64() * 1e3);
+    let (mut total, mut total_cpu) = (0.0, 0.0);
+    println!("{:<8} {:>10} {:>10} {:>10}", "format", "wall_ms", "cpu_ms", "bytes");
+    for format in ExportFormat::ALL {
+        let out = dir.join(format!("export-{}{}", format.as_str(), format.extension()));
+        let (t, cpu) = (Instant::now(), cpu_ms());
+        results::export(&store, id, format, &out, results::ExportOptions::default())?;
+        let (ms, cpu) = (t.elapsed().as_secs_f64() * 1e3, cpu_ms() - cpu);
+        total += ms;
+        total_cpu += cpu;
+        println!("{:<8} {:>10.1} {:>10.1} {:>10}", format.as_str(), ms, cpu, size_of(&out));
+    }
+    println!("{:<8} {total:>10.1} {total_cpu:>10.1}   (budget 2000 ms)", "total");
+    // Where the time goes (CPU ms): reading the workshop, the tables, the report's
+    // blocks, and the two renderings of the report.
+    let part = |f: &mut dyn FnMut()| {
+        let cpu = cpu_ms();
+        f();
+        cpu_ms() - cpu
+    };
+    let mut archive = None;
+    let read = part(&mut || archive = store.load_archive(id).ok());
+    let archive = archive.ok_or_else(|| Failure::System("the benchmark workshop cannot be read".into()))?;
+    let tables = part(&mut || drop(results::tables::tables(&archive)));
+    let mut report = None;
+    let blocks = part(&mut || report = Some(results::report::workshop_report(&archive, None)));
+    let report = report.expect("built above");
+    let html = part(&mut || drop(results::report::html(&report)));
+    let pdf = part(&mut || drop(results::pdf::pdf(&report)));
+    println!("parts (cpu ms): read {read:.1}, tables {tables:.1}, report blocks {blocks:.1}, html {html:.1}, pdf {pdf:.1}");
+    if args.dir.is_none() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    Ok(())
+}
+
+/// CPU time this process has used, in ms (user + system).
+#[cfg(unix)]
+fn cpu_ms() -> f64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: getrusage only writes into the struct it is given.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1e3 + t.tv_usec as f64 / 1e3;
+    ms(usage.ru_utime) + ms(usage.ru_stime)
+}
+
+#[cfg(not(unix))]
+fn cpu_ms() -> f64 {
+    0.0
+}
+
+/// `dir`, created if missing, or a fresh folder under the system's temporary folder.
+fn tempfile_dir(dir: Option<&Path>) -> Result<PathBuf, Failure> {
+    let dir = match dir {
+        Some(d) => d.to_path_buf(),
+        None => std::env::temp_dir().join(format!("ripple-bench-export-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| Failure::Input(format!("{}: {e}", dir.display())))?;
+    Ok(dir)
+}
+
+/// Bytes of a file, or of the files in a folder.
+fn size_of(path: &Path) -> u64 {
+    if path.is_dir() {
+        std::fs::read_dir(path).map(|d| d.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum()).unwrap_or(0)
+    } else {
+        std::fs::metadata(path).map_or(0, |m| m.len())
+    }
 }
 
 fn serve(args: ServeArgs) -> Result<(), Failure> {

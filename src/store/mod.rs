@@ -12,6 +12,7 @@ use crate::agenda::{Activity, ActivityKind, Agenda};
 use crate::org::{OrgMap, ServiceLink, Unit, UnitKind, MAP_FORMAT_VERSION};
 use crate::workshop::{WorkshopId, WorkshopSummary};
 
+mod archive;
 mod backup;
 mod cycle;
 mod game;

@@ -2,6 +2,7 @@
 // Chromium with the Tauri backend replaced by a fixture (as tests/screenshots.mjs does).
 // Not part of `npm test`:
 //   npm run build && node tests/ripple-frames.mjs [LABEL]
+// (RIPPLE_UI_DIST=path measures another build, e.g. an older commit's, in the same conditions.)
 // The round comes from the library (src/game.rs, an ignored test that writes it), so the
 // layout is the one the app draws. Each run is saved as ../target/ripple-frames/LABEL.json
 // and every saved run is printed side by side (run once per version of the code).
@@ -16,7 +17,7 @@ import { chromium } from 'playwright-core';
 const label = process.argv[2] ?? 'latest';
 const ui = fileURLToPath(new URL('..', import.meta.url));
 const root = join(ui, '..');
-const dist = join(ui, 'dist');
+const dist = process.env.RIPPLE_UI_DIST ?? join(ui, 'dist');
 const out = join(root, 'target', 'ripple-frames');
 await mkdir(out, { recursive: true });
 
@@ -82,11 +83,20 @@ function init({ live, participation }) {
     },
   };
   window.__frames = [];
+  // Main-thread work over 50 ms (script, style, layout, paint recording), to tell it from
+  // the compositor's share of a long frame.
+  window.__long = [];
+  new PerformanceObserver((list) => {
+    if (document.querySelector('#game-ripple')) window.__long.push(...list.getEntries().map((e) => e.duration));
+  }).observe({ type: 'longtask' });
   let last = null;
   const tick = (t) => {
     if (window.__stopFrames) return;
-    if (document.querySelector('#game-ripple')) {
+    const ripple = document.querySelector('#game-ripple');
+    if (ripple) {
       if (last !== null) window.__frames.push(t - last);
+      // Which wave was on screen, for reading long frames (RIPPLE_FRAMES_DEBUG=1).
+      (window.__waveAt ??= []).push(ripple.getAttribute('data-shown'));
       last = t;
     }
     requestAnimationFrame(tick);
@@ -117,16 +127,22 @@ async function measure(size, throttle) {
   await page.goto(url);
   await page.waitForSelector('#game-ripple', { timeout: 60_000 });
   const waves = round.result.waves.length;
-  // Until the last wave is shown, then 1.5 s for its animation to settle.
-  await page.waitForSelector(`#game-ripple[data-shown="${waves}"]`, { timeout: 120_000 });
+  // Until the last wave is shown, then 1.5 s for its animation to settle (polled slowly:
+  // the harness's own work must not cost frames).
+  await page.waitForFunction((n) => document.querySelector(`#game-ripple[data-shown="${n}"]`), waves, { polling: 500, timeout: 120_000 });
   await page.waitForTimeout(1500);
-  const frames = await page.evaluate(() => {
+  const [frames, long] = await page.evaluate(() => {
     window.__stopFrames = true;
-    return window.__frames;
+    return [window.__frames, window.__long];
   });
+  if (process.env.RIPPLE_FRAMES_DEBUG) {
+    const at = await page.evaluate(() => window.__waveAt);
+    console.error(frames.map((f, i) => (f > 50 ? `${f.toFixed(0)}@w${at[i]}${at[i] !== at[i - 1] ? '!' : ''}` : '')).filter(Boolean).join(' '));
+  }
   const overlaps = await page.evaluate(() => {
-    // Unit boxes whose rectangles intersect (a legibility check, not a timing).
-    const boxes = [...document.querySelectorAll('#ripple-map .unit .box')].map((b) => b.getBoundingClientRect());
+    // Unit boxes whose rectangles intersect (a legibility check, not a timing); a reached
+    // unit may be drawn again on top of itself, so only the map's own boxes count.
+    const boxes = [...document.querySelectorAll('#ripple-map .unit .box')].filter((b) => !b.closest('.wave')).map((b) => b.getBoundingClientRect());
     let n = 0;
     for (let i = 0; i < boxes.length; i++)
       for (let j = i + 1; j < boxes.length; j++) {
@@ -139,7 +155,7 @@ async function measure(size, throttle) {
   await page.screenshot({ path: join(out, `${label}-${size.width}-x${throttle}.png`) });
   await page.close();
   // The first frame draws the whole map (the phase changes); the rest is the ripple.
-  return { first: frames[0], ...stats(frames.slice(1)), overlaps };
+  return { first: frames[0], ...stats(frames.slice(1)), longTasks: long.length, longTaskMax: Math.max(0, ...long), overlaps };
 }
 
 const runs = {};
@@ -161,11 +177,11 @@ for (const f of (await readdir(out)).filter((f) => f.endsWith('.json') && f !== 
 }
 const ms = (x) => (Number.isFinite(x) ? x.toFixed(1) : '—').padStart(7);
 console.log(`ripple on ${map.units.length} units / ${map.links.length} links, ${round.result.waves.length} waves; frame intervals in ms`);
-console.log(`${'run'.padEnd(24)}${'version'.padEnd(12)}  first frames  median     p95     max  >50ms  overlapping boxes`);
+console.log(`${'run'.padEnd(24)}${'version'.padEnd(12)}  first frames  median     p95     max  >50ms  long tasks (max ms)  overlapping boxes`);
 for (const key of Object.keys(runs)) {
   for (const s of saved) {
     const r = s.runs[key];
     if (!r) continue;
-    console.log(`${key.padEnd(24)}${s.label.padEnd(12)}${ms(r.first)}${String(r.frames).padStart(7)}${ms(r.median)}${ms(r.p95)}${ms(r.max)}${String(r.over50).padStart(7)}  ${r.overlaps}`);
+    console.log(`${key.padEnd(24)}${s.label.padEnd(12)}${ms(r.first)}${String(r.frames).padStart(7)}${ms(r.median)}${ms(r.p95)}${ms(r.max)}${String(r.over50).padStart(7)}  ${String(r.longTasks ?? '—').padStart(5)} (${ms(r.longTaskMax)})      ${r.overlaps}`);
   }
 }

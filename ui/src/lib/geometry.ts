@@ -27,6 +27,15 @@ export interface LinkGeometry {
   width: number;
   start: Point;
   tip: Point;
+  /** A rectangle holding the whole arrow (curve, head and stroke). */
+  bounds: Rect;
+}
+
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 export interface ColumnHeading {
@@ -218,7 +227,16 @@ export function routeLinks(
       `C${r1(start.x + out * pull)},${r1(start.y)} ${r1(join.x - arrive * pull)},${r1(join.y)} ${r1(join.x)},${r1(join.y)}`;
     const head =
       `${r1(tip.x)},${r1(tip.y)} ${r1(base.x)},${r1(base.y - headHalf)} ${r1(base.x)},${r1(base.y + headHalf)}`;
-    return { provider: l.link.provider, customer: l.link.customer, d, head, width, start, tip };
+    // A Bézier curve stays inside the hull of its four points; the head reaches the tip.
+    const xs = [start.x, start.x + out * pull, join.x - arrive * pull, join.x, tip.x];
+    const pad = width + headHalf;
+    const bounds = {
+      x0: Math.min(...xs) - pad,
+      y0: Math.min(start.y, tip.y) - pad,
+      x1: Math.max(...xs) + pad,
+      y1: Math.max(start.y, tip.y) + pad,
+    };
+    return { provider: l.link.provider, customer: l.link.customer, d, head, width, start, tip, bounds };
   });
 }
 
@@ -286,4 +304,15 @@ export function labelLines(name: string, size: NodeSize, font: number): string[]
   }
   const cut = (s: string) => (s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s);
   return [lines[0], lines.slice(1).join(' ')].filter(Boolean).map(cut);
+}
+
+/** The smallest rectangle holding all of `rects`, kept inside 0,0–`width`×`height` (null: none). */
+export function unionRect(rects: Rect[], width: number, height: number): Rect | null {
+  if (rects.length === 0) return null;
+  return {
+    x0: Math.max(0, Math.floor(Math.min(...rects.map((r) => r.x0)))),
+    y0: Math.max(0, Math.floor(Math.min(...rects.map((r) => r.y0)))),
+    x1: Math.min(width, Math.ceil(Math.max(...rects.map((r) => r.x1)))),
+    y1: Math.min(height, Math.ceil(Math.max(...rects.map((r) => r.y1)))),
+  };
 }

@@ -8,9 +8,9 @@
 //! the layout is stable between runs. A tier too tall for legible boxes is spread
 //! over several columns side by side.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::org::{OrgMap, UnitKind};
@@ -41,6 +41,40 @@ pub struct MapLayout {
     pub columns: u32,
     /// In the order of the map's units.
     pub nodes: Vec<NodePosition>,
+}
+
+/// A point on the layout's canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Units the trainer placed by hand, by id.
+pub type Positions = BTreeMap<String, Point>;
+
+/// The layout with the units the trainer placed where they were dropped (inside the
+/// canvas), each counted in the column nearest to it so the drawing sizes boxes with
+/// its new neighbours in mind; every other unit where [`layered`] puts it.
+pub fn arranged(map: &OrgMap, positions: &Positions) -> MapLayout {
+    let mut layout = layered(map);
+    if positions.is_empty() {
+        return layout;
+    }
+    let mut columns: Vec<(u32, f64)> = layout.nodes.iter().map(|n| (n.column, n.x)).collect();
+    columns.sort_by(|a, b| a.0.cmp(&b.0));
+    columns.dedup_by_key(|c| c.0);
+    for node in &mut layout.nodes {
+        let Some(p) = positions.get(&node.id) else { continue };
+        node.x = p.x.clamp(0.0, CANVAS_WIDTH);
+        node.y = p.y.clamp(0.0, CANVAS_HEIGHT);
+        let nearest = columns.iter().min_by(|a, b| (a.1 - node.x).abs().total_cmp(&(b.1 - node.x).abs()));
+        if let Some(&(column, _)) = nearest {
+            node.column = column;
+        }
+    }
+    layout
 }
 
 /// Lays out a valid map.
@@ -345,6 +379,29 @@ mod tests {
             };
             assert_eq!(columns(&before), columns(&after), "{kind:?}");
         }
+    }
+
+    #[test]
+    fn a_unit_placed_by_hand_sits_where_it_was_dropped_in_the_nearest_column_and_no_one_else_moves() {
+        let map = sample();
+        let auto = layered(&map);
+        let sales = auto.nodes.iter().find(|n| n.id == "sales").unwrap().clone();
+        let positions = Positions::from([
+            ("it".to_owned(), Point { x: sales.x - 20.0, y: 800.0 }),
+            ("gone".to_owned(), Point { x: 1.0, y: 1.0 }),
+            ("hr".to_owned(), Point { x: -50.0, y: 5000.0 }),
+        ]);
+        let layout = arranged(&map, &positions);
+        let it = layout.nodes.iter().find(|n| n.id == "it").unwrap();
+        assert_eq!((it.x, it.y, it.column), (sales.x - 20.0, 800.0, sales.column));
+        let hr = layout.nodes.iter().find(|n| n.id == "hr").unwrap();
+        assert_eq!((hr.x, hr.y), (0.0, CANVAS_HEIGHT), "kept on the canvas");
+        for (a, b) in auto.nodes.iter().zip(&layout.nodes) {
+            if a.id != "it" && a.id != "hr" {
+                assert_eq!(a, b);
+            }
+        }
+        assert_eq!(arranged(&map, &Positions::new()), auto);
     }
 
     #[test]

@@ -15,6 +15,7 @@ use ts_rs::TS;
 
 use crate::agenda::{Activity, ActivityDraft, ActivityId, Agenda};
 use crate::error::ApiError;
+use crate::layout::{Point, Positions};
 use crate::game::{self, GamePhase, GameRoundId, GameRoundView, PhoneGame, Prediction, ScoredPrediction};
 use crate::org::{OrgMap, ServiceLink, Unit};
 use crate::participants::{
@@ -55,6 +56,9 @@ pub enum SessionCommand {
     Redo,
     /// Replaces the whole map (an imported one); undoable.
     ReplaceMap { map: OrgMap },
+    /// Places a unit where the trainer dropped it on the map (the layout's canvas
+    /// coordinates); `None` gives it back to the automatic layout. Undoable.
+    MoveUnit { id: String, position: Option<Point> },
     /// A participant joins with the session code, a name (`None`: anonymously) and
     /// their unit. The acknowledgement alone carries their token.
     Join {
@@ -133,6 +137,12 @@ pub enum SessionEvent {
         seq: u64,
         receipt: Receipt,
     },
+    /// The units placed by hand changed (the layout follows them).
+    PositionsChanged {
+        #[ts(type = "number")]
+        seq: u64,
+        positions: Positions,
+    },
     /// A game round started or moved to another phase.
     GameChanged {
         #[ts(type = "number")]
@@ -161,7 +171,8 @@ impl SessionEvent {
             | SessionEvent::ParticipantJoined { seq, .. }
             | SessionEvent::AnswersChanged { seq, .. }
             | SessionEvent::RoundChanged { seq, .. }
-            | SessionEvent::GameChanged { seq, .. } => *seq,
+            | SessionEvent::GameChanged { seq, .. }
+            | SessionEvent::PositionsChanged { seq, .. } => *seq,
         }
     }
 
@@ -201,6 +212,8 @@ pub struct WorkshopState {
     pub id: WorkshopId,
     pub name: String,
     pub map: OrgMap,
+    /// Units the trainer placed by hand (the layout's canvas coordinates).
+    pub positions: Positions,
     pub agenda: Agenda,
     #[ts(type = "number")]
     pub seq: u64,
@@ -384,6 +397,7 @@ impl WorkshopSession {
             id,
             name: store.workshop_name(id)?,
             map: store.load_map(id)?,
+            positions: store.load_positions(id)?,
             agenda: store.load_agenda(id)?,
             seq: 0,
         };
@@ -457,6 +471,7 @@ fn system_now() -> i64 {
 enum UndoEntry {
     Map(OrgMap),
     Agenda(Vec<Activity>),
+    Positions(Positions),
 }
 
 struct Owner {
@@ -654,6 +669,7 @@ enum Change {
     Rename(String),
     Map(OrgMap, UndoStep),
     Agenda(Agenda, UndoStep),
+    Positions(Positions, UndoStep),
     Join { token: String, name: Option<String>, unit: String, manager: bool, client_hash: Option<String> },
     /// A join re-sent by the same phone: its participant gets a fresh token.
     Rejoin { token: String, participant: ParticipantId },
@@ -836,6 +852,12 @@ impl Owner {
                 self.remember(undo);
                 SessionEvent::MapChanged { seq, map: self.state.map.clone() }
             }
+            Change::Positions(positions, undo) => {
+                self.store.save_positions(id, &positions)?;
+                self.state.positions = positions;
+                self.remember(undo);
+                SessionEvent::PositionsChanged { seq, positions: self.state.positions.clone() }
+            }
             Change::Agenda(agenda, undo) => {
                 self.store.save_agenda(id, &agenda)?;
                 self.state.agenda = agenda;
@@ -960,6 +982,7 @@ impl Owner {
         match entry {
             UndoEntry::Map(_) => UndoEntry::Map(self.state.map.clone()),
             UndoEntry::Agenda(_) => UndoEntry::Agenda(self.state.agenda.activities.clone()),
+            UndoEntry::Positions(_) => UndoEntry::Positions(self.state.positions.clone()),
         }
     }
 
@@ -1076,6 +1099,20 @@ impl Owner {
                 let entry = self.redo.back().ok_or_else(|| ApiError::new("nothing_to_redo", "there is no undone edit to redo"))?;
                 self.restore(entry, UndoStep::Redone(self.snapshot_like(entry)))
             }
+            MoveUnit { id, position } => {
+                if self.state.map.unit(&id).is_none() {
+                    return Err(not_found(format!("no unit '{id}'")));
+                }
+                let mut positions = self.state.positions.clone();
+                match position {
+                    Some(p) if !(p.x.is_finite() && p.y.is_finite()) => {
+                        return Err(ApiError::new("invalid_input", format!("position of '{id}': not a number")));
+                    }
+                    Some(p) => positions.insert(id, p),
+                    None => positions.remove(&id),
+                };
+                Change::Positions(positions, UndoStep::Push(UndoEntry::Positions(self.state.positions.clone())))
+            }
             ReplaceMap { map } => {
                 map.validate()?;
                 Change::Map(map, old_map())
@@ -1190,6 +1227,7 @@ impl Owner {
     fn restore(&self, entry: &UndoEntry, step: UndoStep) -> Change {
         match entry {
             UndoEntry::Map(map) => Change::Map(map.clone(), step),
+            UndoEntry::Positions(positions) => Change::Positions(positions.clone(), step),
             UndoEntry::Agenda(activities) => {
                 let now = &self.state.agenda;
                 let activities = activities

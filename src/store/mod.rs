@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::agenda::{Activity, ActivityKind, Agenda};
+use crate::layout::{Point, Positions};
 use crate::org::{OrgMap, ServiceLink, Unit, UnitKind, MAP_FORMAT_VERSION};
 use crate::workshop::{WorkshopId, WorkshopSummary};
 
@@ -26,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_participants.sql"),
     include_str!("migrations/0004_join_retry.sql"),
     include_str!("migrations/0005_game.sql"),
+    include_str!("migrations/0006_positions.sql"),
 ];
 
 /// `updated_at` as SQLite writes it, to the second.
@@ -175,6 +177,27 @@ impl Store {
         map.validate()?;
         let tx = self.conn.transaction()?;
         replace_map_rows(&tx, id, map)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The units the trainer placed by hand.
+    pub fn load_positions(&self, id: WorkshopId) -> Result<Positions, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT unit_id, x, y FROM unit_position WHERE workshop_id = ?1")?;
+        let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, Point { x: r.get(1)?, y: r.get(2)? })))?;
+        Ok(rows.collect::<Result<Positions, _>>()?)
+    }
+
+    /// Replaces the units placed by hand in one transaction.
+    pub fn save_positions(&mut self, id: WorkshopId, positions: &Positions) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        touch(&tx, id)?;
+        tx.execute("DELETE FROM unit_position WHERE workshop_id = ?1", [id])?;
+        let mut insert = tx.prepare("INSERT INTO unit_position (workshop_id, unit_id, x, y) VALUES (?1, ?2, ?3, ?4)")?;
+        for (unit, p) in positions {
+            insert.execute(params![id, unit, p.x, p.y])?;
+        }
+        drop(insert);
         tx.commit()?;
         Ok(())
     }

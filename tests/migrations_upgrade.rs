@@ -156,6 +156,33 @@ fn a_version_4_database_upgrades_and_its_workshops_play_the_game() {
     assert_eq!(session.participant(V3_TOKEN).unwrap().game.unwrap().round, 1);
 }
 
+/// Writes `tests/fixtures/schema-v5.db`: the version-4 fixture upgraded with the
+/// version-5 migration as it shipped (`cargo test --test migrations_upgrade -- --ignored`). Run it once; the file is
+/// committed and must not change afterwards.
+#[test]
+#[ignore]
+fn regenerate_the_schema_v5_fixture() {
+    let path = fixture(5);
+    let _ = std::fs::remove_file(&path);
+    std::fs::copy(fixture(4), &path).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/0005_game.sql")).unwrap();
+    conn.pragma_update(None, "user_version", 5).unwrap();
+    conn.execute_batch("VACUUM;").unwrap();
+}
+
+#[test]
+fn a_version_5_database_upgrades_with_no_unit_placed_by_hand() {
+    let (_dir, db) = copy_of(5);
+    let before = (rows(&db, WORKSHOPS), rows(&db, UNITS), rows(&db, LINKS));
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    store.integrity_check().unwrap();
+    assert_eq!((rows(&db, WORKSHOPS), rows(&db, UNITS), rows(&db, LINKS)), before);
+    assert!(store.load_positions(1).unwrap().is_empty());
+}
+
 /// Writes `tests/fixtures/schema-v4.db`: the version-3 fixture upgraded with the
 /// version-4 migration as it shipped (`cargo test --test migrations_upgrade -- --ignored`).
 /// Run it once; the file is committed and must not change afterwards.

@@ -159,6 +159,11 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         let copy = insert_workshop(&tx, &name, &map, &agenda)?;
+        // The units the trainer arranged come along.
+        tx.execute(
+            "INSERT INTO unit_position (workshop_id, unit_id, x, y) SELECT ?1, unit_id, x, y FROM unit_position WHERE workshop_id = ?2",
+            [copy, id],
+        )?;
         tx.commit()?;
         Ok(copy)
     }
@@ -415,6 +420,26 @@ fn insert_map_rows(tx: &Connection, id: WorkshopId, map: &OrgMap) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_placed_by_hand_are_stored_replaced_copied_with_the_workshop_and_deleted_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("r.db")).unwrap();
+        let id = store.create_workshop("W", &crate::workshop::demo_map()).unwrap();
+        assert!(store.load_positions(id).unwrap().is_empty());
+        let placed = Positions::from([("finance".to_owned(), Point { x: 10.5, y: 20.0 }), ("hr".to_owned(), Point { x: 30.0, y: 40.0 })]);
+        store.save_positions(id, &placed).unwrap();
+        assert_eq!(store.load_positions(id).unwrap(), placed);
+        let copy = store.duplicate_workshop(id, None).unwrap();
+        assert_eq!(store.load_positions(copy).unwrap(), placed);
+        let fewer = Positions::from([("hr".to_owned(), Point { x: 1.0, y: 2.0 })]);
+        store.save_positions(id, &fewer).unwrap();
+        assert_eq!(store.load_positions(id).unwrap(), fewer);
+        assert_eq!(store.load_positions(copy).unwrap(), placed, "the copy is its own");
+        store.delete_workshop(id).unwrap();
+        let left: i64 = store.conn.query_row("SELECT count(*) FROM unit_position WHERE workshop_id = ?1", [id], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0);
+    }
 
     #[test]
     fn a_new_database_is_migrated_to_the_current_schema_with_wal_and_foreign_keys() {

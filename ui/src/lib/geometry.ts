@@ -68,8 +68,10 @@ function minGap(values: number[]): number {
  * pixels rather than scaling the canvas keeps labels at a size we choose whatever
  * the window's shape; the layout's columns and order are kept, only spacing changes.
  */
-export function fitLayout(layout: MapLayout, width: number, height: number): { layout: MapLayout; size: NodeSize } {
-  if (layout.nodes.length === 0) return { layout: { ...layout, width, height }, size: { ...MAX } };
+export function fitLayout(layout: MapLayout, width: number, height: number): { layout: MapLayout; size: NodeSize; place: Placement } {
+  if (layout.nodes.length === 0) {
+    return { layout: { ...layout, width, height }, size: { ...MAX }, place: { from: [0, 0, 0, 0], to: [0, width, 0, height] } };
+  }
   const xs = layout.nodes.map((n) => n.x);
   const minX = Math.min(...xs);
   const spanX = Math.max(...xs) - minX;
@@ -101,6 +103,26 @@ export function fitLayout(layout: MapLayout, width: number, height: number): { l
   return {
     layout: { ...layout, width, height, nodes },
     size: { w, h, font: Math.min(MAX.font, 0.44 * h) },
+    place: { from: [minX, spanX, minY, spanY], to: [left, right - left, top + h / 2, room - h] },
+  };
+}
+
+/**
+ * How `fitLayout` stretched the layout: the layout's span `from` [minX, spanX, minY,
+ * spanY] onto the pixels `to` [left, width, top, height].
+ */
+export interface Placement {
+  from: [number, number, number, number];
+  to: [number, number, number, number];
+}
+
+/** A point of the drawing in pixels back on the layout's canvas (where a dragged unit is stored). */
+export function toLayout(p: Point, place: Placement): Point {
+  const [minX, spanX, minY, spanY] = place.from;
+  const [left, w, top, h] = place.to;
+  return {
+    x: spanX > 0 && w > 0 ? minX + ((p.x - left) / w) * spanX : minX,
+    y: spanY > 0 && h > 0 ? minY + ((p.y - top) / h) * spanY : minY,
   };
 }
 

@@ -22,8 +22,9 @@ const out = join(root, 'target', 'ripple-frames');
 await mkdir(out, { recursive: true });
 
 // The round: generated 100-unit map (seed 3, as the e2e test), the incident that travels furthest.
-const fixture = join(out, 'round-100.json');
-if (!existsSync(fixture) || process.env.RIPPLE_REGENERATE) {
+// RIPPLE_ROUND=path draws another round file of the same shape (e.g. one laid out by older code).
+const fixture = process.env.RIPPLE_ROUND ?? join(out, 'round-100.json');
+if (!process.env.RIPPLE_ROUND && (!existsSync(fixture) || process.env.RIPPLE_REGENERATE)) {
   execFileSync('cargo', ['test', '--lib', '--', '--ignored', '--exact', 'game::tests::writes_a_100_unit_round_for_the_frame_script'], {
     cwd: root,
     stdio: 'inherit',
@@ -43,7 +44,9 @@ const live = {
   seq: 1,
   projector: { blank: false, revealed: false, hide_attendees: false },
 };
-const participation = { ...room.participation, game: round };
+// The round opens at its prediction phase; the ripple starts as the presenter would start it.
+const participation = { ...room.participation, game: { ...round, phase: 'predict' } };
+const rippling = { ...participation, seq: participation.seq + 1, game: round };
 
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2', '.woff': 'font/woff' };
 const server = createServer(async (req, res) => {
@@ -63,13 +66,22 @@ const url = `http://127.0.0.1:${server.address().port}/audience.html`;
 // app's clock, so every version of the code is measured the same way): every
 // requestAnimationFrame interval from when the ripple appears until `window.__stopFrames`.
 function init({ live, participation }) {
+  // Events as @tauri-apps/api listens for them, so the page can be sent one (`__emit`).
+  const callbacks = new Map();
+  const listeners = [];
+  window.__emit = (event, payload) => listeners.filter((l) => l.event === event).forEach((l) => callbacks.get(l.handler)?.({ event, payload }));
   window.__TAURI_INTERNALS__ = {
-    transformCallback: () => 0,
+    transformCallback: (fn) => {
+      const id = callbacks.size + 1;
+      callbacks.set(id, fn);
+      return id;
+    },
     metadata: { currentWindow: { label: 'audience' }, currentWebview: { label: 'audience' } },
-    invoke: async (cmd) => {
+    invoke: async (cmd, args) => {
       switch (cmd) {
         case 'plugin:event|listen':
-          return 1;
+          listeners.push(args);
+          return listeners.length;
         case 'current_workshop':
           return live;
         case 'participation':
@@ -125,7 +137,9 @@ async function measure(size, throttle) {
   }
   await page.addInitScript(init, { live, participation });
   await page.goto(url);
-  await page.waitForSelector('#game-ripple', { timeout: 60_000 });
+  await page.waitForSelector('#game-predict', { timeout: 60_000 });
+  await page.waitForTimeout(2000);
+  await page.evaluate((p) => window.__emit('participation-changed', p), rippling);
   const waves = round.result.waves.length;
   // Until the last wave is shown, then 1.5 s for its animation to settle (polled slowly:
   // the harness's own work must not cost frames).
@@ -154,7 +168,7 @@ async function measure(size, throttle) {
   });
   await page.screenshot({ path: join(out, `${label}-${size.width}-x${throttle}.png`) });
   await page.close();
-  // The first frame draws the whole map (the phase changes); the rest is the ripple.
+  // The first frame is the change of phase (prediction → ripple); the rest is the ripple.
   return { first: frames[0], ...stats(frames.slice(1)), longTasks: long.length, longTaskMax: Math.max(0, ...long), overlaps };
 }
 
@@ -172,7 +186,7 @@ await writeFile(join(out, `${label}.json`), JSON.stringify({ label, waves: round
 
 // Every saved run, side by side.
 const saved = [];
-for (const f of (await readdir(out)).filter((f) => f.endsWith('.json') && f !== 'round-100.json').sort()) {
+for (const f of (await readdir(out)).filter((f) => f.endsWith('.json') && !f.startsWith('round-')).sort()) {
   saved.push(JSON.parse(await readFile(join(out, f), 'utf8')));
 }
 const ms = (x) => (Number.isFinite(x) ? x.toFixed(1) : '—').padStart(7);

@@ -63,7 +63,7 @@ pub fn arranged(map: &OrgMap, positions: &Positions) -> MapLayout {
         return layout;
     }
     let mut columns: Vec<(u32, f64)> = layout.nodes.iter().map(|n| (n.column, n.x)).collect();
-    columns.sort_by(|a, b| a.0.cmp(&b.0));
+    columns.sort_by_key(|c| c.0);
     columns.dedup_by_key(|c| c.0);
     for node in &mut layout.nodes {
         let Some(p) = positions.get(&node.id) else { continue };

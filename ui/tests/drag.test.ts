@@ -110,6 +110,26 @@ describe('arranging the map in the editor', () => {
     expect(position.y).toBeCloseTo(expected.y, 1);
   });
 
+  it('moves the focused unit with Alt and the arrow keys, further with Shift', async () => {
+    const backend = await presenter(true);
+    const at = centre('finance');
+    const { place } = fitLayout(view.layout, view.layout.width, view.layout.height);
+    const press = (key: string, shiftKey = false) => {
+      unitAt('finance').dispatchEvent(new KeyboardEvent('keydown', { key, altKey: true, shiftKey, bubbles: true, cancelable: true }));
+      flushSync();
+    };
+    press('ArrowDown');
+    press('ArrowRight', true);
+    const positions = moves(backend).map((c) => (c as { position: { x: number; y: number } }).position);
+    expect(positions).toHaveLength(2);
+    expect(positions[0].x).toBeCloseTo(toLayout(at, place).x, 1);
+    expect(positions[0].y).toBeCloseTo(toLayout({ x: at.x, y: at.y + 10 }, place).y, 1);
+    expect(positions[1].x).toBeCloseTo(toLayout({ x: at.x + 50, y: at.y }, place).x, 1);
+    // Without Alt the arrows stay the presenter's (previous and next activity).
+    unitAt('finance').dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+    expect(moves(backend)).toHaveLength(2);
+  });
+
   it('takes a press without travel for a click, and lets nothing be dragged outside the editor', async () => {
     let backend = await presenter(true);
     const start = centre('sales');

@@ -32,8 +32,11 @@ export function moveDrag(drag: Drag, pointer: Point, width: number, height: numb
 
 /** Where to store the dropped unit, on the layout's canvas (null: it was a click). */
 export function dropPosition(drag: Drag, place: Placement): Point | null {
-  if (!drag.moved) return null;
-  const p = toLayout(drag.at, place);
-  // Tenths of a canvas unit are finer than any screen shows.
+  return drag.moved ? storedAt(drag.at, place) : null;
+}
+
+/** A unit drawn at `at` (px) as stored: on the layout's canvas, to a tenth (finer than any screen shows). */
+export function storedAt(at: Point, place: Placement): Point {
+  const p = toLayout(at, place);
   return { x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 };
 }

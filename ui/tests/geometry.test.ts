@@ -9,6 +9,7 @@ import {
   columnHeadings,
   edgeInset,
   fitLayout,
+  headingX,
   labelFont,
   labelLines,
   routeLinks,
@@ -197,5 +198,15 @@ describe('labelLines', () => {
     expect(lines[0]).toBe('Regional');
     expect(lines[1].endsWith('…')).toBe(true);
     for (const line of lines) expect(line.length * 16 * 0.54).toBeLessThanOrEqual(size.w);
+  });
+});
+
+describe('column headings', () => {
+  it('stay inside the drawing when their column is at its edge', () => {
+    expect(headingX({ label: 'External customers', x: 1250 }, 16, 1280)).toBeLessThan(1250);
+    const x = headingX({ label: 'External customers', x: 1250 }, 16, 1280);
+    expect(x + (0.58 * 16 * 18) / 2).toBeLessThanOrEqual(1280);
+    expect(headingX({ label: 'Support', x: 5 }, 16, 1280)).toBeGreaterThan(5);
+    expect(headingX({ label: 'Frontline', x: 600 }, 16, 1280)).toBe(600);
   });
 });

@@ -338,3 +338,9 @@ export function unionRect(rects: Rect[], width: number, height: number): Rect | 
     y1: Math.min(height, Math.ceil(Math.max(...rects.map((r) => r.y1)))),
   };
 }
+
+/** A heading's centre moved in just enough that its text (judged by an average glyph) stays inside the drawing. */
+export function headingX(h: ColumnHeading, font: number, width: number): number {
+  const half = ((GLYPH + 0.04) * font * h.label.length) / 2;
+  return Math.max(PAD + half, Math.min(width - PAD - half, h.x));
+}

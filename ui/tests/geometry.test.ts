@@ -9,7 +9,7 @@ import {
   columnHeadings,
   edgeInset,
   fitLayout,
-  headingX,
+  headingText,
   labelFont,
   labelLines,
   routeLinks,
@@ -202,11 +202,11 @@ describe('labelLines', () => {
 });
 
 describe('column headings', () => {
-  it('stay inside the drawing when their column is at its edge', () => {
-    expect(headingX({ label: 'External customers', x: 1250 }, 16, 1280)).toBeLessThan(1250);
-    const x = headingX({ label: 'External customers', x: 1250 }, 16, 1280);
-    expect(x + (0.58 * 16 * 18) / 2).toBeLessThanOrEqual(1280);
-    expect(headingX({ label: 'Support', x: 5 }, 16, 1280)).toBeGreaterThan(5);
-    expect(headingX({ label: 'Frontline', x: 600 }, 16, 1280)).toBe(600);
+  it('stay inside the drawing: a long one on the edge column takes two lines', () => {
+    expect(headingText({ label: 'Frontline', x: 600 }, 16, 1280)).toEqual({ x: 600, lines: ['Frontline'] });
+    const edge = headingText({ label: 'External customers', x: 870 }, 16, 935);
+    expect(edge.lines).toEqual(['External', 'customers']);
+    expect(edge.x + (0.58 * 16 * 9) / 2).toBeLessThanOrEqual(935);
+    expect(headingText({ label: 'Support', x: 5 }, 16, 1280).x).toBeGreaterThan(5);
   });
 });

@@ -339,8 +339,17 @@ export function unionRect(rects: Rect[], width: number, height: number): Rect | 
   };
 }
 
-/** A heading's centre moved in just enough that its text (judged by an average glyph) stays inside the drawing. */
-export function headingX(h: ColumnHeading, font: number, width: number): number {
-  const half = ((GLYPH + 0.04) * font * h.label.length) / 2;
-  return Math.max(PAD + half, Math.min(width - PAD - half, h.x));
+/**
+ * A heading as drawn: on one line if it fits around its column's centre, else on two
+ * (a long heading on the edge column), its centre moved in just enough that the text,
+ * judged by an average glyph, stays inside the drawing.
+ */
+export function headingText(h: ColumnHeading, font: number, width: number): { x: number; lines: string[] } {
+  const half = (text: string) => ((GLYPH + 0.04) * font * text.length) / 2;
+  const room = Math.min(h.x, width - h.x) - PAD;
+  let lines = [h.label];
+  const space = h.label.indexOf(' ', Math.floor(h.label.length / 2) - 2);
+  if (half(h.label) > room && space > 0) lines = [h.label.slice(0, space), h.label.slice(space + 1)];
+  const widest = Math.max(...lines.map(half));
+  return { x: Math.max(PAD + widest, Math.min(width - PAD - widest, h.x)), lines };
 }

@@ -34,7 +34,7 @@ pub fn list_workshops(store: &Store) -> Result<Vec<WorkshopSummary>, ApiError> {
 pub fn open_workshop(store: &Store, id: WorkshopId) -> Result<WorkshopView, ApiError> {
     let name = store.workshop_name(id)?;
     let map = store.load_map(id)?;
-    let layout = layout::layered(&map);
+    let layout = layout::arranged(&map, &store.load_positions(id)?);
     Ok(WorkshopView { id, name, map, layout })
 }
 

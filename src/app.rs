@@ -225,7 +225,7 @@ impl App {
     pub fn current(&self) -> Result<Option<LiveWorkshop>, ApiError> {
         let Some(live) = &self.live else { return Ok(None) };
         let state = live.state()?;
-        let layout = layout::layered(&state.map);
+        let layout = layout::arranged(&state.map, &state.positions);
         Ok(Some(LiveWorkshop {
             id: state.id,
             name: state.name,

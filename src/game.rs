@@ -362,6 +362,43 @@ mod tests {
         (map, result)
     }
 
+    /// Not a check: writes a round on a generated 100-unit map, with the map's layout,
+    /// for `ui/tests/ripple-frames.mjs`, to the file named by `RIPPLE_ROUND_OUT`. The
+    /// incident is the one that travels furthest (most units hit, then most waves), the
+    /// hardest case for the projector.
+    #[test]
+    #[ignore]
+    fn writes_a_100_unit_round_for_the_frame_script() {
+        let Ok(out) = std::env::var("RIPPLE_ROUND_OUT") else { return };
+        let map = crate::generate::generate(100, 3);
+        let (incidents, result) = map
+            .units
+            .iter()
+            .filter(|u| u.kind != UnitKind::External)
+            .map(|u| {
+                let incidents = vec![Incident::new(u.id.clone(), 1.0, IncidentKind::Late)];
+                let result = ripple(&map, &incidents).unwrap();
+                (incidents, result)
+            })
+            .max_by_key(|(_, r)| (r.hits.len(), r.waves.len()))
+            .unwrap();
+        let layout = crate::layout::layered(&map);
+        let round = GameRoundView {
+            id: 1,
+            incidents,
+            phase: GamePhase::Ripple,
+            map: map.clone(),
+            result,
+            predictions: 3,
+            leaderboard: vec![],
+            room_average: None,
+            debrief: None,
+            started_at: 0,
+        };
+        let json = serde_json::json!({ "map": map, "layout": layout, "round": round });
+        std::fs::write(out, serde_json::to_string(&json).unwrap()).unwrap();
+    }
+
     #[test]
     fn a_perfect_prediction_scores_120_and_an_empty_one_scores_only_for_the_customers() {
         let (map, result) = finance_late();

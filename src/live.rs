@@ -112,8 +112,10 @@ mod tests {
         let session = WorkshopSession::start(store, id).unwrap();
         let heard: Arc<Mutex<Vec<(u64, Instant)>>> = Arc::default();
         let sink = Arc::clone(&heard);
-        let _feed = ProjectorFeed::start(session.handle(), Duration::from_millis(50), move |p, _| {
-            sink.lock().unwrap().push((p.seq, Instant::now()));
+        // Timed by when each emission was read, which is what the feed spaces out (the
+        // callback itself may run late on a loaded machine).
+        let _feed = ProjectorFeed::start(session.handle(), Duration::from_millis(50), move |p, read_at| {
+            sink.lock().unwrap().push((p.seq, read_at));
         })
         .unwrap();
         let code = session.participation().unwrap().code;
@@ -132,7 +134,7 @@ mod tests {
         assert!(emitted.len() < 41, "coalesced: {} emissions for 41 changes", emitted.len());
         assert!(emitted[0].1 - first < Duration::from_millis(500), "the first change goes out at once");
         for pair in emitted.windows(2) {
-            assert!(pair[1].1 - pair[0].1 >= Duration::from_millis(45), "at most one per interval: {emitted:?}");
+            assert!(pair[1].1 - pair[0].1 >= Duration::from_millis(50), "at most one per interval: {emitted:?}");
             assert!(pair[1].0 > pair[0].0, "each emission is newer");
         }
         // A rename is not a change to the results: nothing more is sent.

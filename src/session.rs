@@ -16,6 +16,7 @@ use ts_rs::TS;
 use crate::agenda::{Activity, ActivityDraft, ActivityId, Agenda};
 use crate::cycle::{self, Cycle, CycleFindings, CycleId, CycleNeed, CycleWalk, NeedDecision, NeedDraft, NeedProposal, ProposalStatus, Stage, StageId};
 use crate::error::ApiError;
+use crate::layout::{Point, Positions};
 use crate::game::{self, GamePhase, GameRoundId, GameRoundView, PhoneGame, Prediction, ScoredPrediction};
 use crate::org::{OrgMap, ServiceLink, Unit};
 use crate::participants::{
@@ -56,6 +57,9 @@ pub enum SessionCommand {
     Redo,
     /// Replaces the whole map (an imported one); undoable.
     ReplaceMap { map: OrgMap },
+    /// Places a unit where the trainer dropped it on the map (the layout's canvas
+    /// coordinates); `None` gives it back to the automatic layout. Undoable.
+    MoveUnit { id: String, position: Option<Point> },
     /// A participant joins with the session code, a name (`None`: anonymously) and
     /// their unit. The acknowledgement alone carries their token.
     Join {
@@ -155,6 +159,12 @@ pub enum SessionEvent {
         seq: u64,
         receipt: Receipt,
     },
+    /// The units placed by hand changed (the layout follows them).
+    PositionsChanged {
+        #[ts(type = "number")]
+        seq: u64,
+        positions: Positions,
+    },
     /// A game round started or moved to another phase.
     GameChanged {
         #[ts(type = "number")]
@@ -195,7 +205,8 @@ impl SessionEvent {
             | SessionEvent::AnswersChanged { seq, .. }
             | SessionEvent::RoundChanged { seq, .. }
             | SessionEvent::GameChanged { seq, .. }
-            | SessionEvent::CyclesChanged { seq, .. } => *seq,
+            | SessionEvent::CyclesChanged { seq, .. }
+            | SessionEvent::PositionsChanged { seq, .. } => *seq,
         }
     }
 
@@ -283,6 +294,8 @@ pub struct WorkshopState {
     pub id: WorkshopId,
     pub name: String,
     pub map: OrgMap,
+    /// Units the trainer placed by hand (the layout's canvas coordinates).
+    pub positions: Positions,
     pub agenda: Agenda,
     pub cycles: Vec<Cycle>,
     #[ts(type = "number")]
@@ -477,6 +490,7 @@ impl WorkshopSession {
             id,
             name: store.workshop_name(id)?,
             map: store.load_map(id)?,
+            positions: store.load_positions(id)?,
             agenda: store.load_agenda(id)?,
             cycles: store.load_cycles(id)?,
             seq: 0,
@@ -555,6 +569,7 @@ fn system_now() -> i64 {
 enum UndoEntry {
     Map(OrgMap),
     Agenda(Vec<Activity>),
+    Positions(Positions),
 }
 
 struct Owner {
@@ -756,6 +771,7 @@ enum Change {
     Rename(String),
     Map(OrgMap, UndoStep),
     Agenda(Agenda, UndoStep),
+    Positions(Positions, UndoStep),
     Join { token: String, name: Option<String>, unit: String, manager: bool, client_hash: Option<String> },
     /// A join re-sent by the same phone: its participant gets a fresh token.
     Rejoin { token: String, participant: ParticipantId },
@@ -951,6 +967,12 @@ impl Owner {
                 self.remember(undo);
                 SessionEvent::MapChanged { seq, map: self.state.map.clone() }
             }
+            Change::Positions(positions, undo) => {
+                self.store.save_positions(id, &positions)?;
+                self.state.positions = positions;
+                self.remember(undo);
+                SessionEvent::PositionsChanged { seq, positions: self.state.positions.clone() }
+            }
             Change::Agenda(agenda, undo) => {
                 self.store.save_agenda(id, &agenda)?;
                 self.state.agenda = agenda;
@@ -1141,6 +1163,7 @@ impl Owner {
         match entry {
             UndoEntry::Map(_) => UndoEntry::Map(self.state.map.clone()),
             UndoEntry::Agenda(_) => UndoEntry::Agenda(self.state.agenda.activities.clone()),
+            UndoEntry::Positions(_) => UndoEntry::Positions(self.state.positions.clone()),
         }
     }
 
@@ -1256,6 +1279,20 @@ impl Owner {
             Redo => {
                 let entry = self.redo.back().ok_or_else(|| ApiError::new("nothing_to_redo", "there is no undone edit to redo"))?;
                 self.restore(entry, UndoStep::Redone(self.snapshot_like(entry)))
+            }
+            MoveUnit { id, position } => {
+                if self.state.map.unit(&id).is_none() {
+                    return Err(not_found(format!("no unit '{id}'")));
+                }
+                let mut positions = self.state.positions.clone();
+                match position {
+                    Some(p) if !(p.x.is_finite() && p.y.is_finite()) => {
+                        return Err(ApiError::new("invalid_input", format!("position of '{id}': not a number")));
+                    }
+                    Some(p) => positions.insert(id, p),
+                    None => positions.remove(&id),
+                };
+                Change::Positions(positions, UndoStep::Push(UndoEntry::Positions(self.state.positions.clone())))
             }
             ReplaceMap { map } => {
                 map.validate()?;
@@ -1453,6 +1490,7 @@ impl Owner {
     fn restore(&self, entry: &UndoEntry, step: UndoStep) -> Change {
         match entry {
             UndoEntry::Map(map) => Change::Map(map.clone(), step),
+            UndoEntry::Positions(positions) => Change::Positions(positions.clone(), step),
             UndoEntry::Agenda(activities) => {
                 let now = &self.state.agenda;
                 let activities = activities

@@ -174,6 +174,52 @@ fn a_version_5_database_upgrades_with_its_game_rounds_and_takes_an_engagement_cy
     assert_eq!(session.participant(V3_TOKEN).unwrap().cycle.unwrap().stage.title, "Reporting the fault");
 }
 
+#[test]
+fn a_version_6_database_upgrades_with_its_cycles_and_proposals_intact() {
+    let (_dir, db) = copy_of(6);
+    let cycles = "SELECT * FROM cycle ORDER BY workshop_id, id";
+    let proposals = "SELECT * FROM need_proposal ORDER BY workshop_id, id";
+    let before = (rows(&db, UNITS), rows(&db, cycles), rows(&db, proposals));
+    assert_eq!((before.1.len(), before.2.len()), (1, 1), "the fixture holds a cycle and a proposed need");
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    store.integrity_check().unwrap();
+    assert_eq!((rows(&db, UNITS), rows(&db, cycles), rows(&db, proposals)), before);
+    assert!(store.load_positions(1).unwrap().is_empty());
+    let session = WorkshopSession::start(store, 1).unwrap();
+    assert_eq!(session.state().unwrap().cycles[0].name, "A repair call");
+    assert_eq!(session.participation().unwrap().cycles.proposals[0].need.what, "Spare vans");
+}
+
+/// Writes `tests/fixtures/schema-v6.db`: the version-5 fixture upgraded with the
+/// version-6 migration as it shipped, with a cycle walked to its first stage and a
+/// proposed need (`cargo test --test migrations_upgrade -- --ignored`). Run it once; the
+/// file is committed and must not change afterwards.
+#[test]
+#[ignore]
+fn regenerate_the_schema_v6_fixture() {
+    let path = fixture(6);
+    let _ = std::fs::remove_file(&path);
+    std::fs::copy(fixture(5), &path).unwrap();
+    let conn = Connection::open(&path).unwrap();
+    conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    conn.execute_batch(include_str!("../src/store/migrations/0006_cycle.sql")).unwrap();
+    conn.pragma_update(None, "user_version", 6).unwrap();
+    let template = ripple::cycle::templates().into_iter().find(|t| t.id == "repair-call").unwrap();
+    let mut cycle = template.cycle.clone();
+    cycle.id = 1;
+    cycle.number_stages();
+    conn.execute("INSERT INTO cycle (workshop_id, id, position, body) VALUES (1, 1, 0, ?1)", [serde_json::json!(cycle).to_string()]).unwrap();
+    conn.execute_batch(
+        r#"UPDATE workshop SET cycle_walk = '{"cycle":1,"stage":1,"needs_shown":false,"findings_shown":false}' WHERE id = 1;
+           INSERT INTO need_proposal (workshop_id, id, cycle_id, stage_id, participant_id, need, status, submitted_at)
+           VALUES (1, 1, 1, 1, 1, '{"provider":"it","customer":"finance","what":"Spare vans","category":"time","standard":""}', 'open', 1767606000000);
+           INSERT INTO need_vote (workshop_id, proposal_id, participant_id) VALUES (1, 1, 1);
+           VACUUM;"#,
+    )
+    .unwrap();
+}
+
 /// Writes `tests/fixtures/schema-v5.db`: the version-4 fixture upgraded with the
 /// version-5 migration as it shipped, with a game round and a prediction
 /// (`cargo test --test migrations_upgrade -- --ignored`). Run it once; the file is
@@ -204,6 +250,17 @@ fn regenerate_the_schema_v5_fixture() {
            VACUUM;"#,
     )
     .unwrap();
+}
+
+#[test]
+fn a_version_5_database_upgrades_with_no_unit_placed_by_hand() {
+    let (_dir, db) = copy_of(5);
+    let before = (rows(&db, WORKSHOPS), rows(&db, UNITS), rows(&db, LINKS));
+    let store = Store::open(&db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    store.integrity_check().unwrap();
+    assert_eq!((rows(&db, WORKSHOPS), rows(&db, UNITS), rows(&db, LINKS)), before);
+    assert!(store.load_positions(1).unwrap().is_empty());
 }
 
 /// Writes `tests/fixtures/schema-v4.db`: the version-3 fixture upgraded with the

@@ -311,3 +311,33 @@ fn an_imported_map_replaces_the_whole_map_and_can_be_undone() {
     f.apply(C::Undo);
     assert_eq!(f.stored().load_map(f.id).unwrap(), original);
 }
+
+#[test]
+fn a_unit_the_trainer_drags_stays_where_it_was_dropped_for_every_window_and_after_a_restart_and_undo_puts_it_back() {
+    use ripple::layout::Point;
+    let f = live();
+    let auto = api::open_workshop(&f.stored(), f.id).unwrap().layout;
+    let dropped = Point { x: 300.0, y: 450.0 };
+    let event = f.apply(C::MoveUnit { id: "finance".into(), position: Some(dropped) });
+    assert!(matches!(&event, SessionEvent::PositionsChanged { positions, .. } if positions.get("finance") == Some(&dropped)), "{event:?}");
+
+    // Committed: another connection draws it there; a session started again from the file knows it.
+    let at = |layout: &ripple::layout::MapLayout, id: &str| layout.nodes.iter().find(|n| n.id == id).map(|n| (n.x, n.y)).unwrap();
+    let drawn = api::open_workshop(&f.stored(), f.id).unwrap().layout;
+    assert_eq!(at(&drawn, "finance"), (300.0, 450.0));
+    assert_eq!(at(&drawn, "hr"), at(&auto, "hr"), "no one else moves");
+    let again = WorkshopSession::start(f.stored(), f.id).unwrap();
+    assert_eq!(again.state().unwrap().positions.get("finance"), Some(&dropped));
+    drop(again);
+
+    assert_eq!(f.refused(C::MoveUnit { id: "nobody".into(), position: Some(dropped) }), "not_found");
+    assert_eq!(f.refused(C::MoveUnit { id: "finance".into(), position: Some(Point { x: f64::NAN, y: 1.0 }) }), "invalid_input");
+
+    f.apply(C::Undo);
+    assert_eq!(api::open_workshop(&f.stored(), f.id).unwrap().layout, auto);
+    f.apply(C::Redo);
+    assert_eq!(at(&api::open_workshop(&f.stored(), f.id).unwrap().layout, "finance"), (300.0, 450.0));
+    // Back to the automatic layout.
+    f.apply(C::MoveUnit { id: "finance".into(), position: None });
+    assert_eq!(api::open_workshop(&f.stored(), f.id).unwrap().layout, auto);
+}

@@ -127,7 +127,7 @@ test('on a 100-unit map the ripple is drawn and its frame times are measured', a
     await driver.wait(until.elementLocated(By.css('#game-ripple')), 10000);
     await new Promise((r) => setTimeout(r, 5000));
     await screenshot(driver, 'ripple-ripple-100-units');
-    const hit = await driver.findElements(By.css('#ripple-map .unit.hit'));
+    const hit = await driver.findElements(By.css('#ripple-map .wave.shown .unit.hit'));
     assert.ok(hit.length >= 2, `the ripple reached units (${hit.length})`);
     const frames = await driver.executeScript('return window.__rippleFrameTimes || []');
     console.log(`# ripple animation, 100 units: ${frames.length} frames, median ${percentile(frames, 0.5).toFixed(1)} ms, p95 ${percentile(frames, 0.95).toFixed(1)} ms, all: ${frames.map((f) => f.toFixed(0)).join(' ')}`);

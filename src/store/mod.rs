@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use crate::agenda::{Activity, ActivityKind, Agenda};
+use crate::layout::{Point, Positions};
 use crate::org::{OrgMap, ServiceLink, Unit, UnitKind, MAP_FORMAT_VERSION};
 use crate::workshop::{WorkshopId, WorkshopSummary};
 
@@ -29,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_join_retry.sql"),
     include_str!("migrations/0005_game.sql"),
     include_str!("migrations/0006_cycle.sql"),
+    include_str!("migrations/0007_positions.sql"),
 ];
 
 /// `updated_at` as SQLite writes it, to the second.
@@ -165,6 +167,11 @@ impl Store {
             "INSERT INTO cycle (workshop_id, id, position, body) SELECT ?2, id, position, body FROM cycle WHERE workshop_id = ?1",
             params![id, copy],
         )?;
+        // The units the trainer arranged come along.
+        tx.execute(
+            "INSERT INTO unit_position (workshop_id, unit_id, x, y) SELECT ?1, unit_id, x, y FROM unit_position WHERE workshop_id = ?2",
+            [copy, id],
+        )?;
         tx.commit()?;
         Ok(copy)
     }
@@ -183,6 +190,27 @@ impl Store {
         map.validate()?;
         let tx = self.conn.transaction()?;
         replace_map_rows(&tx, id, map)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The units the trainer placed by hand.
+    pub fn load_positions(&self, id: WorkshopId) -> Result<Positions, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT unit_id, x, y FROM unit_position WHERE workshop_id = ?1")?;
+        let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, Point { x: r.get(1)?, y: r.get(2)? })))?;
+        Ok(rows.collect::<Result<Positions, _>>()?)
+    }
+
+    /// Replaces the units placed by hand in one transaction.
+    pub fn save_positions(&mut self, id: WorkshopId, positions: &Positions) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        touch(&tx, id)?;
+        tx.execute("DELETE FROM unit_position WHERE workshop_id = ?1", [id])?;
+        let mut insert = tx.prepare("INSERT INTO unit_position (workshop_id, unit_id, x, y) VALUES (?1, ?2, ?3, ?4)")?;
+        for (unit, p) in positions {
+            insert.execute(params![id, unit, p.x, p.y])?;
+        }
+        drop(insert);
         tx.commit()?;
         Ok(())
     }
@@ -400,6 +428,26 @@ fn insert_map_rows(tx: &Connection, id: WorkshopId, map: &OrgMap) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn units_placed_by_hand_are_stored_replaced_copied_with_the_workshop_and_deleted_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("r.db")).unwrap();
+        let id = store.create_workshop("W", &crate::workshop::demo_map()).unwrap();
+        assert!(store.load_positions(id).unwrap().is_empty());
+        let placed = Positions::from([("finance".to_owned(), Point { x: 10.5, y: 20.0 }), ("hr".to_owned(), Point { x: 30.0, y: 40.0 })]);
+        store.save_positions(id, &placed).unwrap();
+        assert_eq!(store.load_positions(id).unwrap(), placed);
+        let copy = store.duplicate_workshop(id, None).unwrap();
+        assert_eq!(store.load_positions(copy).unwrap(), placed);
+        let fewer = Positions::from([("hr".to_owned(), Point { x: 1.0, y: 2.0 })]);
+        store.save_positions(id, &fewer).unwrap();
+        assert_eq!(store.load_positions(id).unwrap(), fewer);
+        assert_eq!(store.load_positions(copy).unwrap(), placed, "the copy is its own");
+        store.delete_workshop(id).unwrap();
+        let left: i64 = store.conn.query_row("SELECT count(*) FROM unit_position WHERE workshop_id = ?1", [id], |r| r.get(0)).unwrap();
+        assert_eq!(left, 0);
+    }
 
     #[test]
     fn a_new_database_is_migrated_to_the_current_schema_with_wal_and_foreign_keys() {

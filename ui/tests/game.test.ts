@@ -5,7 +5,7 @@ import Audience from '../src/Audience.svelte';
 import type { Backend } from '../src/lib/backend';
 import type { GameRoundView } from '../src/lib/bindings/GameRoundView';
 import type { WorkshopView } from '../src/lib/bindings/WorkshopView';
-import { after, checkIncidents, impactColour, showsGame, waveLabel, type GameControl } from '../src/lib/game';
+import { after, checkIncidents, impactColour, showsGame, waveLabel, waveReveals, type GameControl } from '../src/lib/game';
 import tiny from './fixtures/demo-view.json';
 import { gameRound, result } from './fixtures/game';
 import { agenda, fakeBackend, live, settle } from './fixtures/session';
@@ -59,6 +59,18 @@ describe('the game’s rules', () => {
     expect([0, 4, 1, 72, 36, 336].map(after)).toEqual(['at once', 'after 4 hours', 'after 1 hour', 'after 3 days', 'after 1.5 days', 'after 2 weeks']);
     const hits = new Map(result.hits.map((h) => [h.unit, h]));
     expect(result.waves.map((w) => waveLabel(w, hits))).toEqual(['The incident', 'Wave 1 · after 2 days', 'Wave 2 · after 3 days']);
+  });
+
+  it('reveals each wave’s units once, with the last step of their chains', () => {
+    const hits = new Map(result.hits.map((h) => [h.unit, h]));
+    const reveals = waveReveals(result.waves, hits);
+    expect(reveals.map((w) => w.hops)).toEqual([0, 1, 2]);
+    expect(reveals[0]).toEqual({ hops: 0, hits: [hits.get('finance')], links: [] });
+    expect(reveals[1].links).toContain('finance→purchasing');
+    expect(reveals[2].links).toContain('purchasing→warehouse');
+    const units = reveals.flatMap((w) => w.hits.map((h) => h.unit));
+    expect(new Set(units).size).toBe(units.length);
+    expect(units.length).toBe(result.hits.length);
   });
 
   it('shows the live round during a ripple activity or when it started during the current one', () => {
@@ -209,7 +221,8 @@ async function audience(game: GameRoundView, over: Partial<Backend> = {}) {
   };
   return { backend, control, phase };
 }
-const reached = () => $$('#ripple-map .unit.hit').map((g) => g.getAttribute('data-unit-id'));
+/** The units drawn as reached: those of the waves shown (the others wait, hidden, on their layers). */
+const reached = () => $$('#ripple-map .wave.shown .unit.hit').map((g) => g.getAttribute('data-unit-id'));
 
 describe('the game on the projector', () => {
   it('shows the incident, the countdown and the number of predictions while the room predicts', async () => {
@@ -235,8 +248,13 @@ describe('the game on the projector', () => {
     const { control, phase } = await audience(gameRound('predict'));
     vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance', 'Date'] });
     (window as { __rippleFrameTimes?: number[] }).__rippleFrameTimes = [];
+    // Every wave is drawn while the room predicts, hidden; the ripple only shows them.
+    expect($$('#ripple-map .wave').length).toBe(2 * result.waves.length);
+    expect($$('#ripple-map .wave.shown')).toEqual([]);
+    const map = $('#ripple-map');
     phase(gameRound('ripple'));
     expect($('#game-ripple')).not.toBeNull();
+    expect($('#ripple-map'), 'the map is not drawn again').toBe(map);
     expect(reached()).toEqual(['finance']);
     expect(text('#waves')).toBe('The incident Finance');
     vi.advanceTimersByTime(1300);
@@ -244,9 +262,9 @@ describe('the game on the projector', () => {
     expect(reached().sort()).toEqual(['customer-service', 'field-engineers', 'finance', 'purchasing', 'sales']);
     expect(text('#waves li.latest .wave-label')).toBe('Wave 1 · after 2 days');
     expect(text('[data-unit-id="purchasing"] .badge')).toBe('60%');
-    expect($('.link.carried[data-provider="finance"][data-customer="purchasing"]')).not.toBeNull();
+    expect($('.shown .link.carried[data-provider="finance"][data-customer="purchasing"]')).not.toBeNull();
     expect($('#external-reached')).toBeNull();
-    expect($('.unit.customer-hit')).toBeNull();
+    expect($('.shown .unit.customer-hit')).toBeNull();
 
     control({ type: 'pause' });
     vi.advanceTimersByTime(5000);
@@ -256,7 +274,7 @@ describe('the game on the projector', () => {
     control({ type: 'step' });
     expect(text('#waves li.latest .wave-label')).toBe('Wave 2 · after 3 days');
     expect(reached().length).toBe(result.hits.length);
-    expect($$('.unit.customer-hit').map((g) => g.getAttribute('data-unit-id')).sort()).toEqual(['business-clients', 'course-students', 'households']);
+    expect($$('.shown .unit.customer-hit').map((g) => g.getAttribute('data-unit-id')).sort()).toEqual(['business-clients', 'course-students', 'households']);
     expect(text('#external-reached')).toContain('Households 35%');
     expect($('#ripple-paused')).toBeNull();
 

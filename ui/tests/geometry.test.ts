@@ -9,6 +9,7 @@ import {
   columnHeadings,
   edgeInset,
   fitLayout,
+  headingText,
   labelFont,
   labelLines,
   routeLinks,
@@ -197,5 +198,15 @@ describe('labelLines', () => {
     expect(lines[0]).toBe('Regional');
     expect(lines[1].endsWith('…')).toBe(true);
     for (const line of lines) expect(line.length * 16 * 0.54).toBeLessThanOrEqual(size.w);
+  });
+});
+
+describe('column headings', () => {
+  it('stay inside the drawing: a long one on the edge column takes two lines', () => {
+    expect(headingText({ label: 'Frontline', x: 600 }, 16, 1280)).toEqual({ x: 600, lines: ['Frontline'] });
+    const edge = headingText({ label: 'External customers', x: 870 }, 16, 935);
+    expect(edge.lines).toEqual(['External', 'customers']);
+    expect(edge.x + (0.58 * 16 * 9) / 2).toBeLessThanOrEqual(935);
+    expect(headingText({ label: 'Support', x: 5 }, 16, 1280).x).toBeGreaterThan(5);
   });
 });

@@ -116,6 +116,26 @@ export function waveLabel(wave: Wave, hits: Map<string, Hit>): string {
   return `Wave ${wave.hops} · ${after(first)}`;
 }
 
+/** What one wave adds to the projector's map: the units it reaches and the links that carried it there. */
+export interface WaveReveal {
+  hops: number;
+  hits: Hit[];
+  /** `provider→customer`: the last step of each reached unit's chain. */
+  links: string[];
+}
+
+/** The ripple's waves as the map draws them, each once (a unit is in the wave of its strongest chain). */
+export function waveReveals(waves: Wave[], hits: Map<string, Hit>): WaveReveal[] {
+  return waves.map((w) => {
+    const reached = w.units.map((u) => hits.get(u)).filter((h): h is Hit => h !== undefined);
+    return {
+      hops: w.hops,
+      hits: reached,
+      links: reached.filter((h) => h.chain.length >= 2).map((h) => `${h.chain[h.chain.length - 2]}→${h.chain[h.chain.length - 1]}`),
+    };
+  });
+}
+
 /** A leaderboard entry's name as the projector shows it. */
 export function leaderName(entry: ScoredPrediction, mode: LeaderboardMode): string {
   return mode === 'named' && entry.name ? entry.name : 'Anonymous';

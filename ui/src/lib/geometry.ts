@@ -27,6 +27,15 @@ export interface LinkGeometry {
   width: number;
   start: Point;
   tip: Point;
+  /** A rectangle holding the whole arrow (curve, head and stroke). */
+  bounds: Rect;
+}
+
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 export interface ColumnHeading {
@@ -59,8 +68,10 @@ function minGap(values: number[]): number {
  * pixels rather than scaling the canvas keeps labels at a size we choose whatever
  * the window's shape; the layout's columns and order are kept, only spacing changes.
  */
-export function fitLayout(layout: MapLayout, width: number, height: number): { layout: MapLayout; size: NodeSize } {
-  if (layout.nodes.length === 0) return { layout: { ...layout, width, height }, size: { ...MAX } };
+export function fitLayout(layout: MapLayout, width: number, height: number): { layout: MapLayout; size: NodeSize; place: Placement } {
+  if (layout.nodes.length === 0) {
+    return { layout: { ...layout, width, height }, size: { ...MAX }, place: { from: [0, 0, 0, 0], to: [0, width, 0, height] } };
+  }
   const xs = layout.nodes.map((n) => n.x);
   const minX = Math.min(...xs);
   const spanX = Math.max(...xs) - minX;
@@ -92,6 +103,26 @@ export function fitLayout(layout: MapLayout, width: number, height: number): { l
   return {
     layout: { ...layout, width, height, nodes },
     size: { w, h, font: Math.min(MAX.font, 0.44 * h) },
+    place: { from: [minX, spanX, minY, spanY], to: [left, right - left, top + h / 2, room - h] },
+  };
+}
+
+/**
+ * How `fitLayout` stretched the layout: the layout's span `from` [minX, spanX, minY,
+ * spanY] onto the pixels `to` [left, width, top, height].
+ */
+export interface Placement {
+  from: [number, number, number, number];
+  to: [number, number, number, number];
+}
+
+/** A point of the drawing in pixels back on the layout's canvas (where a dragged unit is stored). */
+export function toLayout(p: Point, place: Placement): Point {
+  const [minX, spanX, minY, spanY] = place.from;
+  const [left, w, top, h] = place.to;
+  return {
+    x: spanX > 0 && w > 0 ? minX + ((p.x - left) / w) * spanX : minX,
+    y: spanY > 0 && h > 0 ? minY + ((p.y - top) / h) * spanY : minY,
   };
 }
 
@@ -218,7 +249,16 @@ export function routeLinks(
       `C${r1(start.x + out * pull)},${r1(start.y)} ${r1(join.x - arrive * pull)},${r1(join.y)} ${r1(join.x)},${r1(join.y)}`;
     const head =
       `${r1(tip.x)},${r1(tip.y)} ${r1(base.x)},${r1(base.y - headHalf)} ${r1(base.x)},${r1(base.y + headHalf)}`;
-    return { provider: l.link.provider, customer: l.link.customer, d, head, width, start, tip };
+    // A Bézier curve stays inside the hull of its four points; the head reaches the tip.
+    const xs = [start.x, start.x + out * pull, join.x - arrive * pull, join.x, tip.x];
+    const pad = width + headHalf;
+    const bounds = {
+      x0: Math.min(...xs) - pad,
+      y0: Math.min(start.y, tip.y) - pad,
+      x1: Math.max(...xs) + pad,
+      y1: Math.max(start.y, tip.y) + pad,
+    };
+    return { provider: l.link.provider, customer: l.link.customer, d, head, width, start, tip, bounds };
   });
 }
 
@@ -286,4 +326,30 @@ export function labelLines(name: string, size: NodeSize, font: number): string[]
   }
   const cut = (s: string) => (s.length > maxChars ? `${s.slice(0, maxChars - 1)}…` : s);
   return [lines[0], lines.slice(1).join(' ')].filter(Boolean).map(cut);
+}
+
+/** The smallest rectangle holding all of `rects`, kept inside 0,0–`width`×`height` (null: none). */
+export function unionRect(rects: Rect[], width: number, height: number): Rect | null {
+  if (rects.length === 0) return null;
+  return {
+    x0: Math.max(0, Math.floor(Math.min(...rects.map((r) => r.x0)))),
+    y0: Math.max(0, Math.floor(Math.min(...rects.map((r) => r.y0)))),
+    x1: Math.min(width, Math.ceil(Math.max(...rects.map((r) => r.x1)))),
+    y1: Math.min(height, Math.ceil(Math.max(...rects.map((r) => r.y1)))),
+  };
+}
+
+/**
+ * A heading as drawn: on one line if it fits around its column's centre, else on two
+ * (a long heading on the edge column), its centre moved in just enough that the text,
+ * judged by an average glyph, stays inside the drawing.
+ */
+export function headingText(h: ColumnHeading, font: number, width: number): { x: number; lines: string[] } {
+  const half = (text: string) => ((GLYPH + 0.04) * font * text.length) / 2;
+  const room = Math.min(h.x, width - h.x) - PAD;
+  let lines = [h.label];
+  const space = h.label.indexOf(' ', Math.floor(h.label.length / 2) - 2);
+  if (half(h.label) > room && space > 0) lines = [h.label.slice(0, space), h.label.slice(space + 1)];
+  const widest = Math.max(...lines.map(half));
+  return { x: Math.max(PAD + widest, Math.min(width - PAD - widest, h.x)), lines };
 }

@@ -7,6 +7,7 @@ import type { Incident } from "./Incident";
 import type { NeedDecision } from "./NeedDecision";
 import type { NeedDraft } from "./NeedDraft";
 import type { OrgMap } from "./OrgMap";
+import type { Point } from "./Point";
 import type { Prediction } from "./Prediction";
 import type { Round } from "./Round";
 import type { ServiceLink } from "./ServiceLink";
@@ -17,7 +18,7 @@ import type { UnitKind } from "./UnitKind";
  * A change to a live workshop. Links are named by their position in the map's list,
  * activities by their id (which survives moves).
  */
-export type SessionCommand = { "type": "rename", name: string, } | { "type": "add_unit", unit: Unit, } | { "type": "update_unit", id: string, unit: Unit, } | { "type": "delete_unit", id: string, } | { "type": "add_link", link: ServiceLink, } | { "type": "update_link", index: number, link: ServiceLink, } | { "type": "delete_link", index: number, } | { "type": "add_activity", activity: ActivityDraft, at: number | null, } | { "type": "update_activity", id: number, activity: ActivityDraft, } | { "type": "delete_activity", id: number, } | { "type": "move_activity", id: number, to: number, } | { "type": "next_activity" } | { "type": "previous_activity" } | { "type": "go_to_activity", id: number, } | { "type": "undo" } | { "type": "redo" } | { "type": "replace_map", map: OrgMap, } | { "type": "join", code: string, name: string | null, unit: string, manager: boolean, 
+export type SessionCommand = { "type": "rename", name: string, } | { "type": "add_unit", unit: Unit, } | { "type": "update_unit", id: string, unit: Unit, } | { "type": "delete_unit", id: string, } | { "type": "add_link", link: ServiceLink, } | { "type": "update_link", index: number, link: ServiceLink, } | { "type": "delete_link", index: number, } | { "type": "add_activity", activity: ActivityDraft, at: number | null, } | { "type": "update_activity", id: number, activity: ActivityDraft, } | { "type": "delete_activity", id: number, } | { "type": "move_activity", id: number, to: number, } | { "type": "next_activity" } | { "type": "previous_activity" } | { "type": "go_to_activity", id: number, } | { "type": "undo" } | { "type": "redo" } | { "type": "replace_map", map: OrgMap, } | { "type": "move_unit", id: string, position: Point | null, } | { "type": "join", code: string, name: string | null, unit: string, manager: boolean, 
 /**
  * The phone's own id for this join (like a submission id): a join re-sent
  * with it finds the participant it made, with a fresh token, instead of adding one.

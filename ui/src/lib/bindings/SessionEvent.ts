@@ -5,6 +5,7 @@ import type { CycleWalk } from "./CycleWalk";
 import type { GamePhase } from "./GamePhase";
 import type { OrgMap } from "./OrgMap";
 import type { Participant } from "./Participant";
+import type { Point } from "./Point";
 import type { Receipt } from "./Receipt";
 import type { Round } from "./Round";
 import type { RoundStates } from "./RoundStates";
@@ -13,7 +14,7 @@ import type { RoundStates } from "./RoundStates";
  * What changed, sent to every subscriber once committed; also the acknowledgement.
  * `seq` counts the changes of this session, so a window can tell if it missed one.
  */
-export type SessionEvent = { "type": "renamed", seq: number, name: string, } | { "type": "map_changed", seq: number, map: OrgMap, } | { "type": "agenda_changed", seq: number, agenda: Agenda, } | { "type": "participant_joined", seq: number, participant: Participant, attendees: number, token?: string, } | { "type": "answers_changed", seq: number, receipt: Receipt, } | { "type": "game_changed", seq: number, round: number, phase: GamePhase, } | { "type": "cycles_changed", seq: number, cycles: Array<Cycle>, walk: CycleWalk | null, map?: OrgMap, } | { "type": "round_changed", seq: number, rounds: RoundStates, 
+export type SessionEvent = { "type": "renamed", seq: number, name: string, } | { "type": "map_changed", seq: number, map: OrgMap, } | { "type": "agenda_changed", seq: number, agenda: Agenda, } | { "type": "participant_joined", seq: number, participant: Participant, attendees: number, token?: string, } | { "type": "answers_changed", seq: number, receipt: Receipt, } | { "type": "positions_changed", seq: number, positions: { [key in string]: Point }, } | { "type": "game_changed", seq: number, round: number, phase: GamePhase, } | { "type": "cycles_changed", seq: number, cycles: Array<Cycle>, walk: CycleWalk | null, map?: OrgMap, } | { "type": "round_changed", seq: number, rounds: RoundStates, 
 /**
  * The round that was reset, if this was a reset.
  */

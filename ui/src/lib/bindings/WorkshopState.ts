@@ -2,8 +2,13 @@
 import type { Agenda } from "./Agenda";
 import type { Cycle } from "./Cycle";
 import type { OrgMap } from "./OrgMap";
+import type { Point } from "./Point";
 
 /**
  * Everything a window needs to draw the workshop, as of change `seq`.
  */
-export type WorkshopState = { id: number, name: string, map: OrgMap, agenda: Agenda, cycles: Array<Cycle>, seq: number, };
+export type WorkshopState = { id: number, name: string, map: OrgMap, 
+/**
+ * Units the trainer placed by hand (the layout's canvas coordinates).
+ */
+positions: { [key in string]: Point }, agenda: Agenda, cycles: Array<Cycle>, seq: number, };

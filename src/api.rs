@@ -172,7 +172,7 @@ pub fn create_workshop(store: &mut Store, template: &Template, name: Option<&str
 /// The unit scorecard of a workshop, as it stands (also while it is live).
 pub fn scorecard(store: &Store, id: WorkshopId) -> Result<crate::scorecard::Scorecard, ApiError> {
     let archive = store.load_archive(id)?;
-    Ok(crate::export::scorecard_of(&archive, &crate::scorecard::ScorecardExtras::default()))
+    Ok(crate::export::scorecard_of(&archive))
 }
 
 /// Exports a workshop to `out` in `format` (`json`, `xlsx`, `csv`, `report`, `pdf`,

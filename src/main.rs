@@ -523,7 +523,7 @@ fn bench_export(args: BenchExportArgs) -> Result<(), Failure> {
     let archive = archive.ok_or_else(|| Failure::System("the benchmark workshop cannot be read".into()))?;
     let tables = part(&mut || drop(results::tables::tables(&archive)));
     let mut report = None;
-    let blocks = part(&mut || report = Some(results::report::workshop_report(&archive, None)));
+    let blocks = part(&mut || report = Some(results::report::workshop_report(&archive)));
     let report = report.expect("built above");
     let html = part(&mut || drop(results::report::html(&report)));
     let pdf = part(&mut || drop(results::pdf::pdf(&report)));

@@ -64,6 +64,15 @@ fn room() -> Room {
         r.session.apply(C::Predict { token: token.clone(), submission: sub.into(), round: 1, prediction }).unwrap();
     }
     r.session.apply(C::SetGamePhase { round: 1, phase: GamePhase::Debrief }).unwrap();
+    // The repair call walked: Zelda proposes a need (markup and all), Morgan votes,
+    // the trainer accepts it; a unit placed by hand.
+    r.session.apply(C::AddCycleFromTemplate { template: "repair-call".into() }).unwrap();
+    r.session.apply(C::WalkCycle { cycle: Some(1), stage: Some(3) }).unwrap();
+    let need = ripple::cycle::NeedDraft { provider: Some("it".into()), what: SCRIPT.into(), category: NeedCategory::Delivery, standard: FORMULA.into() };
+    r.session.apply(C::ProposeNeed { token: zelda.clone(), submission: "zelda-need-01".into(), stage: 3, need }).unwrap();
+    r.session.apply(C::VoteNeed { token: boss.clone(), submission: "boss-vote-001".into(), proposal: 1, vote: true }).unwrap();
+    r.session.apply(C::DecideNeed { proposal: 1, decision: ripple::cycle::NeedDecision::Accept }).unwrap();
+    r.session.apply(C::MoveUnit { id: "legal".into(), position: Some(ripple::layout::Point { x: 120.0, y: 80.0 }) }).unwrap();
     r
 }
 
@@ -161,6 +170,16 @@ fn an_exported_archive_imports_into_an_identical_workshop_and_exports_the_same_b
     assert_eq!(other.load_map(imported).unwrap(), store.load_map(r.id).unwrap());
     assert_eq!(other.load_agenda(imported).unwrap(), store.load_agenda(r.id).unwrap());
     assert_eq!(other.load_game(imported).unwrap().len(), 1);
+    // … and its Engagement Cycle, the walkthrough's place, the room's need with its votes, the units placed by hand.
+    assert_eq!(other.load_cycles(imported).unwrap(), store.load_cycles(r.id).unwrap());
+    assert_eq!(other.load_cycle_walk(imported).unwrap(), store.load_cycle_walk(r.id).unwrap());
+    let proposals = other.load_proposals(imported).unwrap();
+    assert_eq!((proposals.len(), proposals[0].voters.len(), proposals[0].status), (1, 2, ripple::cycle::ProposalStatus::Accepted));
+    assert_eq!(other.load_positions(imported).unwrap(), store.load_positions(r.id).unwrap());
+    assert_eq!(archive["proposals"][0]["participant"], 1, "named by archive number");
+    // The accepted need counts for IT, the unit that must deliver it.
+    let it = archive["scorecard"]["units"].as_array().unwrap().iter().find(|u| u["unit"] == "it").unwrap();
+    assert_eq!(it["cycle_needs"]["delivery"], 2, "the template's job app and the room's need");
 }
 
 #[test]
@@ -248,6 +267,9 @@ fn the_report_is_one_self_contained_page_with_free_text_escaped() {
     assert!(html.matches("<svg").count() >= 4, "three charts and the map");
     assert!(html.contains("Finance is late with"), "the round's chains in words");
     assert!(html.contains("People leave when IT is slow."), "the managers' answers");
+    assert!(html.contains("A repair call — for Households") && html.contains("Quarterly satisfaction follow-up"), "the cycle's stages");
+    assert!(html.contains("The room proposed 1 need and accepted 1"), "what the room proposed");
+    assert!(html.contains("The busiest stage: The repair"), "the findings");
 }
 
 /// Pages of a PDF rendered by poppler's pdftoppm (grey, 30 dpi): each must have ink.
@@ -339,6 +361,9 @@ fn a_rollup_compares_two_cohorts_unit_by_unit() {
         "links": [{"provider": "ward", "customer": "patients", "service": "care", "strength": 1, "lag": 0}]});
     foreign["answers"] = serde_json::json!([]);
     foreign["game"] = serde_json::json!([]);
+    for part in ["cycles", "cycle_walk", "proposals", "positions"] {
+        foreign.as_object_mut().unwrap().remove(part);
+    }
     let c = r.out("c.json");
     fs::write(&c, serde_json::to_string(&foreign).unwrap()).unwrap();
     let refused = r.out("refused.html");

@@ -16,6 +16,8 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use crate::agenda::Agenda;
+use crate::cycle::{Cycle, CycleWalk, NeedProposal, ProposalStatus};
+use crate::layout::Positions;
 use crate::engine::{ImpactResult, Incident};
 use crate::game::{GamePhase, GameRoundId, Prediction};
 use crate::org::OrgMap;
@@ -50,6 +52,19 @@ pub struct Archive {
     /// Ripple Effect rounds, oldest first.
     #[serde(default)]
     pub game: Vec<ArchivedGameRound>,
+    /// Units the trainer placed by hand on the map (canvas coordinates).
+    #[serde(default, skip_serializing_if = "Positions::is_empty")]
+    pub positions: Positions,
+    /// Engagement Cycles, in the order they were made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cycles: Vec<Cycle>,
+    /// Where the walkthrough was, if one was under way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cycle_walk: Option<CycleWalk>,
+    /// Needs the room proposed in the walkthroughs; `participant` and `voters` are
+    /// archive participant numbers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposals: Vec<NeedProposal>,
     /// The unit scorecard, for whoever reads the file without Ripple: worked out from
     /// the rest on every export, never read back (an import works it out again).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
@@ -217,6 +232,37 @@ impl Archive {
                 }
             }
         }
+        let mut cycles = HashSet::new();
+        for (i, c) in self.cycles.iter().enumerate() {
+            if c.id == 0 || !cycles.insert(c.id) {
+                return bad(format!("cycles[{i}].id"), "ids are unique and from 1");
+            }
+            if let Err(e) = c.clone().validate(&self.map) {
+                return bad(format!("cycles[{i}]"), &e.message);
+            }
+        }
+        if let Some(walk) = &self.cycle_walk {
+            if !self.cycles.iter().any(|c| c.id == walk.cycle && c.stage(walk.stage).is_some()) {
+                return bad("cycle_walk".into(), "names no stage of a cycle in the archive");
+            }
+        }
+        let mut proposals = HashSet::new();
+        for (i, p) in self.proposals.iter().enumerate() {
+            if p.id == 0 || !proposals.insert(p.id) {
+                return bad(format!("proposals[{i}].id"), "ids are unique and from 1");
+            }
+            if !cycles.contains(&p.cycle) {
+                return bad(format!("proposals[{i}].cycle"), &format!("no cycle {}", p.cycle));
+            }
+            if let Some(v) = std::iter::once(&p.participant).chain(&p.voters).find(|v| !people.contains(v)) {
+                return bad(format!("proposals[{i}]"), &format!("no participant {v}"));
+            }
+            if let ProposalStatus::Merged { into } = p.status {
+                if !self.proposals.iter().any(|q| q.id == into) {
+                    return bad(format!("proposals[{i}].status"), &format!("merged into {into}, which is not in the archive"));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -253,6 +299,10 @@ mod tests {
             participants: vec![ArchivedParticipant { id: 1, name: Some("Ana".into()), unit: "finance".into(), manager: false, joined_at: 5 }],
             answers: vec![],
             game: vec![],
+            positions: Default::default(),
+            cycles: vec![],
+            cycle_walk: None,
+            proposals: vec![],
             scorecard: None,
         }
     }
@@ -294,7 +344,7 @@ mod tests {
     #[test]
     fn the_scorecard_in_a_file_is_for_readers_and_never_read_back() {
         let mut a = small();
-        a.scorecard = Some(crate::export::scorecard_of(&a, &Default::default()));
+        a.scorecard = Some(crate::export::scorecard_of(&a));
         let text = a.to_json();
         assert!(text.contains("\"scorecard\""));
         assert_eq!(Archive::from_json(&text).unwrap().scorecard, None);

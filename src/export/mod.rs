@@ -116,13 +116,22 @@ pub enum Output {
     Files(Vec<(String, Vec<u8>)>),
 }
 
-/// The scorecard of an archived workshop.
-pub fn scorecard_of(archive: &Archive, extras: &ScorecardExtras) -> Scorecard {
+/// The scorecard of an archived workshop, its Engagement Cycles' needs included
+/// (each counted for the unit that must deliver it).
+pub fn scorecard_of(archive: &Archive) -> Scorecard {
+    let extras = ScorecardExtras {
+        cycle_needs: archive
+            .cycles
+            .iter()
+            .flat_map(|c| c.needs())
+            .filter_map(|(_, n)| Some((n.provider.clone()?, n.category)))
+            .collect(),
+    };
     crate::scorecard::scorecard(
         &archive.map,
         archive.participants.iter().map(|p| (p.id, p.unit.as_str())),
         archive.answers.iter().map(|a| (a.participant, &a.answer)),
-        extras,
+        &extras,
     )
 }
 
@@ -131,13 +140,13 @@ pub fn render(archive: &Archive, format: Format) -> Result<Output, ExportError> 
     Ok(match format {
         Format::Json => {
             let mut archive = archive.clone();
-            archive.scorecard = Some(scorecard_of(&archive, &ScorecardExtras::default()));
+            archive.scorecard = Some(scorecard_of(&archive));
             Output::File(archive.to_json().into_bytes())
         }
         Format::Csv => Output::Files(csv::files(&tables::tables(archive))?),
         Format::Xlsx => Output::File(xlsx::workbook(&tables::tables(archive))?),
-        Format::Report => Output::File(report::html(&report::workshop_report(archive, None)).into_bytes()),
-        Format::Pdf => Output::File(pdf::pdf(&report::workshop_report(archive, None))?),
+        Format::Report => Output::File(report::html(&report::workshop_report(archive)).into_bytes()),
+        Format::Pdf => Output::File(pdf::pdf(&report::workshop_report(archive))?),
         Format::Graphml => Output::File(crate::mapio::graphml::to_string(&archive.map).into_bytes()),
         Format::Kumu => Output::Files(
             crate::mapio::kumu::to_files(&archive.map)

@@ -13,7 +13,7 @@ use crate::game::{debrief, score};
 use crate::layout;
 use crate::org::{OrgMap, UnitKind};
 use crate::participants::Answer;
-use crate::scorecard::{Scorecard, ScorecardExtras};
+use crate::scorecard::Scorecard;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
@@ -133,19 +133,78 @@ pub fn scorecard_blocks(card: &Scorecard) -> Vec<Block> {
     ]
 }
 
-/// The Engagement Cycle's section: its blocks when the workshop walked one, a
-/// placeholder otherwise.
-pub fn engagement_cycle_section(section: Option<Vec<Block>>) -> Vec<Block> {
+/// The Engagement Cycles: each stage with its moment of truth and the needs behind
+/// it, what the room proposed, and the findings (joined with the self-assessment).
+pub fn engagement_cycle_section(a: &Archive) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(1, "Engagement Cycle".into())];
-    match section {
-        Some(section) => blocks.extend(section),
-        None => blocks.push(Block::Paragraph("No Engagement Cycle walkthrough was recorded in this workshop.".into())),
+    if a.cycles.is_empty() {
+        blocks.push(Block::Paragraph("No Engagement Cycle was traced in this workshop.".into()));
+        return blocks;
+    }
+    let unit_name = |id: &str| unit_name_in(&a.map, id);
+    let two_way = crate::cycle::two_way_index(a.answers.iter().filter_map(|x| Some((a.participant(x.participant)?.unit.as_str(), &x.answer))));
+    for c in &a.cycles {
+        blocks.push(Block::Heading(2, format!("{} — for {}", c.name, unit_name(&c.customer))));
+        let mut rows = Vec::new();
+        for s in &c.stages {
+            let moment = format!("{}: {}", unit_name(&s.moment.unit), s.moment.expectation);
+            if s.needs.is_empty() {
+                rows.push(vec![s.title.clone(), s.phase.label().into(), moment.clone(), "–".into(), String::new(), String::new()]);
+            }
+            for (i, n) in s.needs.iter().enumerate() {
+                let (title, phase, moment) = if i == 0 { (s.title.clone(), s.phase.label().to_owned(), moment.clone()) } else { Default::default() };
+                let from = n.provider.as_deref().map_or_else(|| "nobody yet".to_owned(), unit_name);
+                rows.push(vec![title, phase, moment, format!("{from} → {}: {}", unit_name(&n.customer), n.what), category_label(n.category).into(), n.standard.clone()]);
+            }
+        }
+        blocks.push(table(&["Stage", "Phase", "Moment of truth", "Need", "About", "Standard"], &[false; 6], rows));
+        let proposed: Vec<&crate::cycle::NeedProposal> = a.proposals.iter().filter(|p| p.cycle == c.id).collect();
+        if !proposed.is_empty() {
+            let accepted = proposed.iter().filter(|p| p.status == crate::cycle::ProposalStatus::Accepted).count();
+            blocks.push(Block::Paragraph(format!("The room proposed {} and accepted {accepted}. Most votes:", count(proposed.len(), "need"))));
+            let mut top = proposed.clone();
+            top.sort_by_key(|p| std::cmp::Reverse(p.voters.len()));
+            blocks.push(Block::List(
+                top.iter()
+                    .take(5)
+                    .map(|p| format!("{} ({}, {}) — {}", p.need.what, unit_name(&p.need.customer), count(p.voters.len(), "vote"), p.status.as_str()))
+                    .collect(),
+            ));
+        }
+        let f = crate::cycle::findings(c, &two_way);
+        let stage_title = |id| c.stage(id).map_or_else(String::new, |s| s.title.clone());
+        let mut found = vec![
+            format!("{} nobody delivers{}", count(f.undelivered.len(), "need"), list_of(f.undelivered.iter().map(|r| format!("{} ({})", r.need.what, r.stage_title)))),
+            format!("{} without regular two-way communication between provider and customer", count(f.without_two_way.len(), "need")),
+            format!(
+                "Needs per phase: {}",
+                f.phases.iter().map(|p| format!("{} {}", p.phase.label(), p.needs)).collect::<Vec<_>>().join(", ")
+            ),
+        ];
+        if let Some(busiest) = f.busiest_stage {
+            found.insert(2, format!("The busiest stage: {}", stage_title(busiest)));
+        }
+        blocks.push(Block::List(found));
     }
     blocks
 }
 
-/// The report of one workshop; `engagement_cycle` is that activity's section, if any.
-pub fn workshop_report(a: &Archive, engagement_cycle: Option<Vec<Block>>) -> Report {
+fn category_label(c: crate::participants::NeedCategory) -> &'static str {
+    match c {
+        crate::participants::NeedCategory::Quality => "quality",
+        crate::participants::NeedCategory::Time => "time",
+        crate::participants::NeedCategory::Delivery => "delivery method",
+    }
+}
+
+/// ": a, b, c" (or nothing for none).
+fn list_of(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    if items.is_empty() { String::new() } else { format!(": {}", items.join("; ")) }
+}
+
+/// The report of one workshop.
+pub fn workshop_report(a: &Archive) -> Report {
     let who = |p: u32| a.participant(p).and_then(|p| p.name.clone()).unwrap_or_else(|| format!("#{p}"));
     let unit_name = |id: &str| a.map.unit(id).map_or_else(|| id.to_owned(), |u| u.name.clone());
     let unit_of = |p: u32| a.participant(p).map_or_else(String::new, |p| unit_name(&p.unit));
@@ -158,7 +217,7 @@ pub fn workshop_report(a: &Archive, engagement_cycle: Option<Vec<Block>>) -> Rep
         count(a.answers.len(), "answer"),
         count(a.game.len(), "Ripple Effect round")
     ))];
-    blocks.extend(scorecard_blocks(&super::scorecard_of(a, &ScorecardExtras::default())));
+    blocks.extend(scorecard_blocks(&super::scorecard_of(a)));
     blocks.push(Block::Heading(1, "The organisation map".into()));
     blocks.push(Block::Paragraph("Support units on the left, frontline units next to the external customers on the right; arrows run from provider to customer.".into()));
     blocks.push(Block::Map(a.map.clone()));
@@ -196,7 +255,7 @@ pub fn workshop_report(a: &Archive, engagement_cycle: Option<Vec<Block>>) -> Rep
         }
     }
 
-    blocks.extend(engagement_cycle_section(engagement_cycle));
+    blocks.extend(engagement_cycle_section(a));
 
     blocks.push(Block::Heading(1, "Answers".into()));
     blocks.push(Block::Heading(2, "Participants".into()));
@@ -471,11 +530,37 @@ mod tests {
     }
 
     #[test]
-    fn the_engagement_cycle_section_is_a_placeholder_until_it_has_blocks() {
-        let empty = engagement_cycle_section(None);
+    fn the_engagement_cycle_section_tells_each_stage_and_its_findings_or_says_there_was_none() {
+        let mut a = crate::export::archive::Archive {
+            format: crate::export::archive::ARCHIVE_FORMAT.into(),
+            version: crate::export::archive::ARCHIVE_VERSION,
+            name: "Cohort".into(),
+            map: crate::workshop::demo_map(),
+            agenda: crate::agenda::Agenda::new_default(),
+            rounds: Default::default(),
+            participants: vec![],
+            answers: vec![],
+            game: vec![],
+            positions: Default::default(),
+            cycles: vec![],
+            cycle_walk: None,
+            proposals: vec![],
+            scorecard: None,
+        };
+        let empty = engagement_cycle_section(&a);
         assert!(matches!(&empty[1], Block::Paragraph(p) if p.starts_with("No Engagement Cycle")));
-        let filled = engagement_cycle_section(Some(vec![Block::Paragraph("Stage 1".into())]));
-        assert_eq!(filled[1], Block::Paragraph("Stage 1".into()));
+        let template = crate::cycle::templates().into_iter().find(|t| t.id == "repair-call").unwrap();
+        let (map, mut cycle) = crate::cycle::instantiate(&template, &a.map);
+        cycle.id = 1;
+        (a.map, a.cycles) = (map, vec![cycle]);
+        let filled = engagement_cycle_section(&a);
+        assert_eq!(filled[1], Block::Heading(2, "A repair call — for Households".into()));
+        let Block::Table(t) = &filled[2] else { panic!("{:?}", filled[2]) };
+        assert_eq!(t.rows[0][..4], ["Reporting the fault", "pre-service", "Customer Service: Answered within a minute by someone who can book a visit", "IT → Customer Service: A working phone system and the customer's record on screen"]);
+        assert_eq!(t.rows[1][0], "", "a stage's title only on its first need");
+        let Block::List(found) = &filled[3] else { panic!("{:?}", filled[3]) };
+        assert!(found[0].starts_with("1 need nobody delivers: Word when an engineer runs late (The repair)"), "{found:?}");
+        assert!(found.iter().any(|f| f == "The busiest stage: The repair"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::report::{one_decimal, signed, Bars, Block, Report, Table};
 use super::{scorecard_of, Archive, ExportError};
-use crate::scorecard::{compare, Scorecard, ScorecardExtras};
+use crate::scorecard::{compare, Scorecard};
 
 fn percent(x: Option<f64>) -> String {
     x.map_or_else(|| "–".to_owned(), |x| format!("{:.0}%", x * 100.0))
@@ -15,7 +15,7 @@ pub fn rollup(archives: &[Archive]) -> Result<Report, ExportError> {
     let Some(first) = archives.first() else {
         return Err(ExportError::Input("a roll-up needs at least one archive".into()));
     };
-    let cards: Vec<Scorecard> = archives.iter().map(|a| scorecard_of(a, &ScorecardExtras::default())).collect();
+    let cards: Vec<Scorecard> = archives.iter().map(scorecard_of).collect();
     for (a, card) in archives.iter().zip(&cards).skip(1) {
         if !card.units.iter().any(|u| cards[0].units.iter().any(|f| f.unit == u.unit)) {
             return Err(ExportError::Input(format!(
@@ -123,6 +123,10 @@ mod tests {
             participants: vec![ArchivedParticipant { id: 1, name: None, unit: "sales".into(), manager: false, joined_at: 0 }],
             answers: vec![ArchivedAnswer { participant: 1, submitted_at: 0, answer: Answer::ReceivedRating { unit: "finance".into(), rating, comment: String::new() } }],
             game: vec![],
+            positions: Default::default(),
+            cycles: vec![],
+            cycle_walk: None,
+            proposals: vec![],
             scorecard: None,
         }
     }

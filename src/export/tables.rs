@@ -7,7 +7,6 @@ use std::borrow::Cow;
 use super::Archive;
 use crate::game::score;
 use crate::participants::{Answer, CustomerRef, NeedCategory, TwoWay};
-use crate::scorecard::ScorecardExtras;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -161,7 +160,7 @@ pub fn tables(a: &Archive) -> Vec<Table> {
             ]);
         }
     }
-    let card = super::scorecard_of(a, &ScorecardExtras::default());
+    let card = super::scorecard_of(a);
     vec![
         table(
             "scorecard",

@@ -7,6 +7,7 @@ use rusqlite::params;
 
 use super::{Store, StoreError};
 use crate::export::archive::{Archive, ArchivedAnswer, ArchivedGameRound, ArchivedParticipant, ArchivedPrediction, ARCHIVE_FORMAT, ARCHIVE_VERSION};
+use crate::cycle::ProposalStatus;
 use crate::participants::{Round, RoundStates};
 use crate::workshop::WorkshopId;
 
@@ -85,7 +86,33 @@ impl Store {
                 started_at: g.started_at,
             })
             .collect();
-        Ok(Archive { format: ARCHIVE_FORMAT.into(), version: ARCHIVE_VERSION, name, map, agenda, rounds, participants, answers, game, scorecard: None })
+        // Proposals name participants by their archive numbers too.
+        let proposals = self
+            .load_proposals(id)?
+            .into_iter()
+            .map(|mut p| {
+                p.participant = number[&i64::from(p.participant)];
+                p.voters = p.voters.iter().map(|v| number[&i64::from(*v)]).collect();
+                p.voters.sort_unstable();
+                p
+            })
+            .collect();
+        Ok(Archive {
+            format: ARCHIVE_FORMAT.into(),
+            version: ARCHIVE_VERSION,
+            name,
+            map,
+            agenda,
+            rounds,
+            participants,
+            answers,
+            game,
+            positions: self.load_positions(id)?,
+            cycles: self.load_cycles(id)?,
+            cycle_walk: self.load_cycle_walk(id)?,
+            proposals,
+            scorecard: None,
+        })
     }
 
     /// Creates a new workshop holding everything in `archive` (checked by the caller
@@ -132,6 +159,32 @@ impl Store {
                 for p in &g.predictions {
                     let who = *db_id.get(&p.participant).ok_or_else(|| StoreError::Io(format!("round {}: no participant {}", g.id, p.participant)))?;
                     prediction.execute(params![id, g.id, who, json(&p.prediction)?, p.submitted_at])?;
+                }
+            }
+            let mut position = tx.prepare_cached("INSERT INTO unit_position (workshop_id, unit_id, x, y) VALUES (?1, ?2, ?3, ?4)")?;
+            for (unit, at) in &archive.positions {
+                position.execute(params![id, unit, at.x, at.y])?;
+            }
+            let mut cycle = tx.prepare_cached("INSERT INTO cycle (workshop_id, id, position, body) VALUES (?1, ?2, ?3, ?4)")?;
+            for (i, c) in archive.cycles.iter().enumerate() {
+                cycle.execute(params![id, c.id, i as i64, json(c)?])?;
+            }
+            let walk = archive.cycle_walk.as_ref().map(json).transpose()?;
+            tx.execute("UPDATE workshop SET cycle_walk = ?2 WHERE id = ?1", params![id, walk])?;
+            let mut proposal = tx.prepare_cached(
+                "INSERT INTO need_proposal (workshop_id, id, cycle_id, stage_id, participant_id, need, status, merged_into, submitted_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
+            )?;
+            let mut vote = tx.prepare_cached("INSERT INTO need_vote (workshop_id, proposal_id, participant_id) VALUES (?1, ?2, ?3)")?;
+            for p in &archive.proposals {
+                let who = |n: &u32| db_id.get(n).copied().ok_or_else(|| StoreError::Io(format!("proposal {}: no participant {n}", p.id)));
+                let merged_into = match p.status {
+                    ProposalStatus::Merged { into } => Some(into),
+                    _ => None,
+                };
+                proposal.execute(params![id, p.id, p.cycle, p.stage, who(&p.participant)?, json(&p.need)?, p.status.as_str(), merged_into])?;
+                for v in &p.voters {
+                    vote.execute(params![id, p.id, who(v)?])?;
                 }
             }
         }

@@ -26,6 +26,9 @@ const COMMANDS: &[&str] = &[
     "game_rounds",
     "incident_suggestions",
     "cycle_templates",
+    "scorecard",
+    "export_workshop",
+    "import_archive",
 ];
 
 fn main() {

@@ -60,6 +60,22 @@ pub struct LiveWorkshop {
     pub projector: ProjectorState,
 }
 
+/// Where an export of the live workshop comes from, and the file name to offer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportSource {
+    pub db: PathBuf,
+    pub workshop: WorkshopId,
+    pub file_name: String,
+}
+
+impl ExportSource {
+    /// Writes the export to `out` on a connection of its own (reads only).
+    pub fn export(&self, format: &str, out: &Path, anonymous: bool) -> Result<(), ApiError> {
+        let store = Store::open(&self.db)?;
+        api::export_workshop(&store, self.workshop, format, out, anonymous)
+    }
+}
+
 /// A display the audience window can go to.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -298,6 +314,38 @@ impl App {
         Ok(crate::game::suggestions(&live.state()?.map, 5))
     }
 
+    /// The live workshop's unit scorecard as it stands (also while the room answers).
+    pub fn scorecard(&self) -> Result<crate::scorecard::Scorecard, ApiError> {
+        let live = self.live.as_ref().ok_or_else(no_live_workshop)?;
+        api::scorecard(&self.store, live.id())
+    }
+
+    /// What an export of the live workshop reads: the database file and the workshop,
+    /// and a file name to suggest for `format` (a zip for the formats that are several files).
+    /// The export itself runs on a connection of its own, without holding the app.
+    pub fn export_source(&self, format: &str) -> Result<ExportSource, ApiError> {
+        let live = self.live.as_ref().ok_or_else(no_live_workshop)?;
+        let format = crate::export::Format::parse(format)
+            .ok_or_else(|| ApiError::new("invalid_input", format!("format: '{format}' is not one of json, xlsx, csv, report, pdf, graphml, kumu")))?;
+        let stem: String = self.store.workshop_name(live.id())?.chars().map(|c| if c.is_alphanumeric() || c == ' ' || c == '-' { c } else { '_' }).collect();
+        let ending = match format.extension() {
+            "" => ".zip",
+            ending => ending,
+        };
+        let suffix = match format {
+            crate::export::Format::Report => " report",
+            crate::export::Format::Kumu => " kumu",
+            crate::export::Format::Csv => " tables",
+            _ => "",
+        };
+        Ok(ExportSource { db: self.db.clone(), workshop: live.id(), file_name: format!("{}{suffix}{ending}", stem.trim()) })
+    }
+
+    /// Opens an archive as a new workshop (listed, not opened); returns its id.
+    pub fn import_archive(&mut self, path: &Path) -> Result<WorkshopId, ApiError> {
+        api::import_archive(&mut self.store, path)
+    }
+
     /// The live workshop's session code, rounds and live results.
     pub fn participation(&self) -> Result<Option<Participation>, ApiError> {
         self.live.as_ref().map(WorkshopSession::participation).transpose()
@@ -424,6 +472,29 @@ mod tests {
         let laptop_only = [display(0, true)];
         assert_eq!(audience_placement(&laptop_only, None, Some(0)), AudiencePlacement { display: Some(0), fullscreen: false });
         assert_eq!(audience_placement(&[], None, None), AudiencePlacement { display: None, fullscreen: false });
+    }
+
+    #[test]
+    fn the_live_workshop_exports_while_live_and_its_archive_imports_as_a_new_workshop() {
+        let (dir, mut app, _) = app();
+        let id = app.current().unwrap().unwrap().id;
+        app.apply(SessionCommand::Rename { name: "Spring: cohort/1".into() }).unwrap();
+        let source = app.export_source("csv").unwrap();
+        assert_eq!(source.file_name, "Spring_ cohort_1 tables.zip", "a name a file system takes, a zip for many files");
+        assert_eq!(app.export_source("report").unwrap().file_name, "Spring_ cohort_1 report.html");
+        let out = dir.path().join("spring.json");
+        // The app is not held while the export runs: the live session keeps taking changes.
+        app.export_source("json").unwrap().export("json", &out, false).unwrap();
+        let copy = app.import_archive(&out).unwrap();
+        assert_ne!(copy, id);
+        assert!(app.list_workshops().unwrap().iter().any(|w| w.id == copy && w.name == "Spring: cohort/1"));
+        assert_eq!(app.current().unwrap().unwrap().id, id, "importing does not change the live workshop");
+        assert!(app.scorecard().unwrap().units.iter().any(|u| u.unit == "finance"));
+        let refused = app.export_source("docx").unwrap_err();
+        assert_eq!(refused.code, "invalid_input");
+        let broken = dir.path().join("broken.json");
+        std::fs::write(&broken, "{\"format\": \"ripple-archive\"}").unwrap();
+        assert_eq!(app.import_archive(&broken).unwrap_err().code, "invalid_archive");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! calls the `ripple` library's [`App`], and maps the error to `{code, message}`;
 //! the library's events go out to the windows as Tauri events.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,6 +14,7 @@ use ripple::server::OnlineStatus;
 use ripple::session::{Participation, SessionCommand, SessionEvent};
 use ripple::workshop::{TemplateInfo, WorkshopId, WorkshopSummary};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
+use tauri_plugin_dialog::DialogExt;
 
 /// How often the database is backed up while the app runs.
 const BACKUP_EVERY: Duration = Duration::from_secs(5 * 60);
@@ -121,6 +122,48 @@ fn restore_backup(state: State<'_, AppState>) -> Result<Option<LiveWorkshop>, Ap
 #[tauri::command]
 fn map_from_files(files: Vec<(String, String)>) -> Result<ripple::org::OrgMap, ApiError> {
     ripple::mapio::from_files(&files).map_err(|e| ApiError::new("invalid_map", e.to_string()))
+}
+
+#[tauri::command]
+fn scorecard(state: State<'_, AppState>) -> Result<ripple::scorecard::Scorecard, ApiError> {
+    state.with(|app| app.scorecard())
+}
+
+/// Exports the live workshop; asks where with the system's save dialog unless `path`
+/// is given. `None`: the trainer cancelled. Runs off the main thread (the dialog waits).
+#[tauri::command(async)]
+fn export_workshop<R: Runtime>(
+    handle: AppHandle<R>,
+    state: State<'_, AppState>,
+    format: String,
+    anonymous: bool,
+    path: Option<String>,
+) -> Result<Option<String>, ApiError> {
+    let source = state.with(|app| app.export_source(&format))?;
+    let out = match path {
+        Some(path) => PathBuf::from(path),
+        None => match handle.dialog().file().set_title("Export the workshop").set_file_name(&source.file_name).blocking_save_file() {
+            Some(picked) => picked.into_path().map_err(|e| ApiError::new("output", format!("cannot save there: {e}")))?,
+            None => return Ok(None),
+        },
+    };
+    // The export reads on a connection of its own: the app stays free meanwhile.
+    source.export(&format, &out, anonymous)?;
+    Ok(Some(out.display().to_string()))
+}
+
+/// Opens a Ripple archive as a new workshop (asking which with the system's open dialog
+/// unless `path` is given); `None`: the trainer cancelled.
+#[tauri::command(async)]
+fn import_archive<R: Runtime>(handle: AppHandle<R>, state: State<'_, AppState>, path: Option<String>) -> Result<Option<WorkshopId>, ApiError> {
+    let path = match path {
+        Some(path) => PathBuf::from(path),
+        None => match handle.dialog().file().set_title("Open a Ripple archive").add_filter("Ripple archive", &["json"]).blocking_pick_file() {
+            Some(picked) => picked.into_path().map_err(|e| ApiError::new("invalid_input", format!("cannot open that file: {e}")))?,
+            None => return Ok(None),
+        },
+    };
+    state.with(|app| app.import_archive(&path)).map(Some)
 }
 
 #[tauri::command]
@@ -265,14 +308,17 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         map_from_files,
         game_rounds,
         incident_suggestions,
-        cycle_templates
+        cycle_templates,
+        scorecard,
+        export_workshop,
+        import_archive
     ])
 }
 
 /// Starts the app: one instance only (a second launch focuses the first); the
 /// database lives in the app data directory and is backed up every few minutes.
 pub fn run() {
-    let builder = tauri::Builder::default().plugin(tauri_plugin_single_instance::init(|handle, _args, _cwd| {
+    let builder = tauri::Builder::default().plugin(tauri_plugin_dialog::init()).plugin(tauri_plugin_single_instance::init(|handle, _args, _cwd| {
         if let Some(window) = handle.get_webview_window("presenter") {
             let _ = window.unminimize();
             let _ = window.set_focus();

@@ -206,3 +206,23 @@ fn a_cycle_starts_from_a_template_and_is_walked_through_with_its_findings() {
     let refused = invoke(&window, "apply", json!({ "command": { "type": "decide_need", "proposal": 9, "decision": { "decision": "accept" } } })).unwrap_err();
     assert_eq!(refused["code"], "not_found");
 }
+
+#[test]
+fn the_live_workshop_exports_to_a_given_path_and_its_archive_imports_as_a_new_workshop() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, window) = app_with_db(&dir.path().join("ripple.db"));
+    let card = invoke(&window, "scorecard", json!({})).unwrap();
+    assert!(card["units"].as_array().unwrap().iter().any(|u| u["unit"] == "finance"));
+    let out = dir.path().join("demo.json");
+    let written = invoke(&window, "export_workshop", json!({ "format": "json", "anonymous": false, "path": out })).unwrap();
+    assert_eq!(written, json!(out.display().to_string()));
+    let report = dir.path().join("demo.html");
+    invoke(&window, "export_workshop", json!({ "format": "report", "anonymous": true, "path": report })).unwrap();
+    assert!(std::fs::read_to_string(&report).unwrap().contains("<h2>Scorecard</h2>"));
+    let id = invoke(&window, "import_archive", json!({ "path": out })).unwrap();
+    let list = invoke(&window, "list_workshops", json!({})).unwrap();
+    assert!(list.as_array().unwrap().iter().any(|w| w["id"] == id));
+    let refused = invoke(&window, "export_workshop", json!({ "format": "docx", "anonymous": false, "path": dir.path().join("x") })).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
+    assert!(!dir.path().join("x").exists());
+}

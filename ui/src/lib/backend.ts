@@ -16,6 +16,7 @@ import type { OnlineStatus } from './bindings/OnlineStatus';
 import type { OrgMap } from './bindings/OrgMap';
 import type { Participation } from './bindings/Participation';
 import type { CycleTemplate } from './bindings/CycleTemplate';
+import type { Scorecard } from './bindings/Scorecard';
 import type { ProjectorChange } from './bindings/ProjectorChange';
 import type { Display, LiveWorkshop, ProjectorState } from './live';
 import type { GameControl } from './game';
@@ -66,6 +67,13 @@ export interface Backend {
   incidentSuggestions(): Promise<CriticalUnit[]>;
   /** The shipped Engagement Cycle templates a trainer can start a cycle from. */
   cycleTemplates(): Promise<CycleTemplate[]>;
+  /** The live workshop's unit scorecard as it stands. */
+  scorecard(): Promise<Scorecard>;
+  /** Exports the live workshop in `format` where the trainer picks (the system's save
+   * dialog); the path written, or null if the trainer cancelled. */
+  exportWorkshop(format: string, anonymous: boolean): Promise<string | null>;
+  /** Opens a Ripple archive the trainer picks as a new workshop; its id, or null if cancelled. */
+  importArchive(): Promise<number | null>;
   /** Reads a map from picked files (name, text): one JSON or GraphML file, or units.csv with links.csv. */
   mapFromFiles(files: [string, string][]): Promise<OrgMap>;
 
@@ -169,6 +177,9 @@ export const tauriBackend: Backend = {
   incidentSuggestions: () => call<CriticalUnit[]>('incident_suggestions'),
   mapFromFiles: (files) => call<OrgMap>('map_from_files', { files }),
   cycleTemplates: () => call<CycleTemplate[]>('cycle_templates'),
+  scorecard: () => call<Scorecard>('scorecard'),
+  exportWorkshop: (format, anonymous) => call<string | null>('export_workshop', { format, anonymous, path: null }),
+  importArchive: () => call<number | null>('import_archive', { path: null }),
 
   onWorkshopChanged: (handler) => on<SessionEvent>('workshop-changed', handler),
   onProjectorChanged: (handler) => on<ProjectorState>('projector-changed', handler),

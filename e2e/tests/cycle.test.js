@@ -7,8 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Key } from 'selenium-webdriver';
 import { database, launchApp, screenshot, waitForText, By, until } from './helpers.js';
 
@@ -26,7 +26,8 @@ async function ask(address, request) {
 const slug = (title) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 test('a cycle is walked through all its stages while two phones add needs and vote', async () => {
-  // A workshop of its own (the app opens the newest), so no game round of another test is on screen.
+  // A workshop of its own (the app opens the newest), so no game round of another test is on screen
+  // (on a fresh data folder the app seeds the demo after it and opens that, before any round is played).
   mkdirSync(dirname(database()), { recursive: true });
   execFileSync(process.env.RIPPLE_CLI, ['new', '--db', database(), '--from', 'demo', '--name', 'Cycle walkthrough']);
   const { driver } = await launchApp();
@@ -121,6 +122,24 @@ test('a cycle is walked through all its stages while two phones add needs and vo
     const findings = await driver.executeScript("return document.querySelector('#cycle-findings').textContent");
     assert.match(findings, /Word when an engineer runs late/, 'the template’s undelivered need is a finding');
     assert.match(findings, /The busiest stage\s*The repair/);
+
+    // The accepted need is a link of the map in the file (exported while the app runs),
+    // and the scorecard in the Results tab counts it for IT.
+    const workshops = JSON.parse(execFileSync(process.env.RIPPLE_CLI, ['workshops', '--db', database(), '--json']).toString());
+    // The one the app has live: the last changed (on a fresh data folder the app seeds the demo after ours and opens it).
+    const id = String(workshops.reduce((a, b) => (b.updated_at > a.updated_at ? b : a)).id);
+    const archivePath = join(dirname(database()), 'cycle-walkthrough.json');
+    execFileSync(process.env.RIPPLE_CLI, ['export', '--db', database(), '--workshop', id, '--format', 'json', '--out', archivePath]);
+    const archive = JSON.parse(readFileSync(archivePath, 'utf8'));
+    assert.ok(archive.cycles[0].stages[0].needs.some((n) => /Reporting the fault: need 1/.test(n.what)), 'the accepted need joined its stage');
+    // The demo map has the link IT → Customer Service already: the need's standard joined its expectations of time.
+    assert.ok(archive.map.links.some((l) => l.provider === 'it' && l.customer === 'customer-service' && /same day/.test(l.time)),
+      'the accepted need landed on the link IT → Customer Service');
+    assert.equal(archive.proposals.length, 10, 'two needs at each of five stages');
+    await driver.switchTo().window(presenter);
+    await driver.findElement(By.css('#tab-results')).click();
+    await driver.wait(async () => (await driver.findElements(By.css('#scorecard tbody tr'))).length > 10, 10000, 'the scorecard');
+    await screenshot(driver, 'results-scorecard');
 
   } finally {
     await driver.quit();

@@ -266,6 +266,26 @@ impl Archive {
         Ok(())
     }
 
+    /// A workshop with this map and the default agenda, and nothing else yet.
+    pub fn new(name: &str, map: OrgMap) -> Archive {
+        Archive {
+            format: ARCHIVE_FORMAT.into(),
+            version: ARCHIVE_VERSION,
+            name: name.into(),
+            map,
+            agenda: Agenda::new_default(),
+            rounds: RoundStates::default(),
+            participants: vec![],
+            answers: vec![],
+            game: vec![],
+            positions: Positions::default(),
+            cycles: vec![],
+            cycle_walk: None,
+            proposals: vec![],
+            scorecard: None,
+        }
+    }
+
     /// The same workshop with every participant's name left out.
     pub fn anonymized(mut self) -> Archive {
         for p in &mut self.participants {
@@ -290,20 +310,8 @@ mod tests {
 
     fn small() -> Archive {
         Archive {
-            format: ARCHIVE_FORMAT.into(),
-            version: ARCHIVE_VERSION,
-            name: "Cohort A".into(),
-            map: crate::workshop::demo_map(),
-            agenda: Agenda::new_default(),
-            rounds: RoundStates::default(),
             participants: vec![ArchivedParticipant { id: 1, name: Some("Ana".into()), unit: "finance".into(), manager: false, joined_at: 5 }],
-            answers: vec![],
-            game: vec![],
-            positions: Default::default(),
-            cycles: vec![],
-            cycle_walk: None,
-            proposals: vec![],
-            scorecard: None,
+            ..Archive::new("Cohort A", crate::workshop::demo_map())
         }
     }
 

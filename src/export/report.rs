@@ -531,22 +531,7 @@ mod tests {
 
     #[test]
     fn the_engagement_cycle_section_tells_each_stage_and_its_findings_or_says_there_was_none() {
-        let mut a = crate::export::archive::Archive {
-            format: crate::export::archive::ARCHIVE_FORMAT.into(),
-            version: crate::export::archive::ARCHIVE_VERSION,
-            name: "Cohort".into(),
-            map: crate::workshop::demo_map(),
-            agenda: crate::agenda::Agenda::new_default(),
-            rounds: Default::default(),
-            participants: vec![],
-            answers: vec![],
-            game: vec![],
-            positions: Default::default(),
-            cycles: vec![],
-            cycle_walk: None,
-            proposals: vec![],
-            scorecard: None,
-        };
+        let mut a = crate::export::archive::Archive::new("Cohort", crate::workshop::demo_map());
         let empty = engagement_cycle_section(&a);
         assert!(matches!(&empty[1], Block::Paragraph(p) if p.starts_with("No Engagement Cycle")));
         let template = crate::cycle::templates().into_iter().find(|t| t.id == "repair-call").unwrap();

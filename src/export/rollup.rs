@@ -109,25 +109,14 @@ pub fn rollup(archives: &[Archive]) -> Result<Report, ExportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::archive::{ArchivedAnswer, ArchivedParticipant, ARCHIVE_FORMAT, ARCHIVE_VERSION};
-    use crate::participants::{Answer, RoundStates};
+    use crate::export::archive::{ArchivedAnswer, ArchivedParticipant};
+    use crate::participants::Answer;
 
     fn cohort(name: &str, map: crate::org::OrgMap, rating: u8) -> Archive {
         Archive {
-            format: ARCHIVE_FORMAT.into(),
-            version: ARCHIVE_VERSION,
-            name: name.into(),
-            map,
-            agenda: crate::agenda::Agenda::new_default(),
-            rounds: RoundStates::default(),
             participants: vec![ArchivedParticipant { id: 1, name: None, unit: "sales".into(), manager: false, joined_at: 0 }],
             answers: vec![ArchivedAnswer { participant: 1, submitted_at: 0, answer: Answer::ReceivedRating { unit: "finance".into(), rating, comment: String::new() } }],
-            game: vec![],
-            positions: Default::default(),
-            cycles: vec![],
-            cycle_walk: None,
-            proposals: vec![],
-            scorecard: None,
+            ..Archive::new(name, map)
         }
     }
 

@@ -95,7 +95,7 @@ fn a_template_joins_the_workshop_with_its_needs_as_links_and_survives_a_restart(
 fn a_template_on_a_map_without_its_units_adds_them() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ripple.db");
-    let mut store = api::open_app_store(&db).unwrap();
+    let store = api::open_app_store(&db).unwrap();
     let id = store.list_workshops().unwrap()[0].id;
     let session = WorkshopSession::start(Store::open(&db).unwrap(), id).unwrap();
     let event = session.apply(C::AddCycleFromTemplate { template: "insurance-claim".into() }).unwrap();

@@ -9,8 +9,20 @@ export { By, until };
 /** The app's database in the test's own data directory. */
 export const database = () => join(process.env.RIPPLE_E2E_DATA, 'org.ripple.workshops', 'ripple.db');
 
-/** Whether a Ripple window is on the virtual display. */
-export const rippleRunning = () => execFileSync('xwininfo', ['-root', '-tree']).toString().includes('"Ripple — presenter"');
+/**
+ * Whether a Ripple window is on the virtual display. A window that closes while the
+ * tree is read makes xwininfo fail (BadWindow): the question is asked again.
+ */
+export function rippleRunning() {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return execFileSync('xwininfo', ['-root', '-tree'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().includes('"Ripple — presenter"');
+    } catch (e) {
+      if (attempt === 4) throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100); // let the window finish closing
+    }
+  }
+}
 
 /**
  * Launches the app binary in a fresh WebDriver session. The app of the test before may

@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "incident_suggestions",
     "cycle_templates",
     "scorecard",
+    "scorecard_movement",
     "export_workshop",
     "import_archive",
 ];

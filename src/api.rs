@@ -175,6 +175,12 @@ pub fn scorecard(store: &Store, id: WorkshopId) -> Result<crate::scorecard::Scor
     Ok(crate::export::scorecard_of(&archive))
 }
 
+/// How each unit's score moved from workshop `before` to workshop `after` (the same
+/// organisation before and after a training; units matched by id).
+pub fn scorecard_movement(store: &Store, before: WorkshopId, after: WorkshopId) -> Result<Vec<crate::scorecard::UnitMovement>, ApiError> {
+    Ok(crate::scorecard::compare(&scorecard(store, before)?, &scorecard(store, after)?))
+}
+
 /// Exports a workshop to `out` in `format` (`json`, `xlsx`, `csv`, `report`, `pdf`,
 /// `graphml`, `kumu`), names left out if `anonymous`. Reads only: fine while live.
 pub fn export_workshop(store: &Store, id: WorkshopId, format: &str, out: &Path, anonymous: bool) -> Result<(), ApiError> {

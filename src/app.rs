@@ -320,6 +320,12 @@ impl App {
         api::scorecard(&self.store, live.id())
     }
 
+    /// How the live workshop's units moved since workshop `before` (an earlier cohort).
+    pub fn scorecard_movement(&self, before: WorkshopId) -> Result<Vec<crate::scorecard::UnitMovement>, ApiError> {
+        let live = self.live.as_ref().ok_or_else(no_live_workshop)?;
+        api::scorecard_movement(&self.store, before, live.id())
+    }
+
     /// What an export of the live workshop reads: the database file and the workshop,
     /// and a file name to suggest for `format` (a zip for the formats that are several files).
     /// The export itself runs on a connection of its own, without holding the app.
@@ -490,6 +496,10 @@ mod tests {
         assert!(app.list_workshops().unwrap().iter().any(|w| w.id == copy && w.name == "Spring: cohort/1"));
         assert_eq!(app.current().unwrap().unwrap().id, id, "importing does not change the live workshop");
         assert!(app.scorecard().unwrap().units.iter().any(|u| u.unit == "finance"));
+        // The live workshop against its own copy: every unit there, nothing moved.
+        let moved = app.scorecard_movement(copy).unwrap();
+        assert!(!moved.is_empty() && moved.iter().all(|m| m.in_before && m.in_after && m.criticality == Some(0.0)));
+        assert_eq!(app.scorecard_movement(999).unwrap_err().code, "not_found");
         let refused = app.export_source("docx").unwrap_err();
         assert_eq!(refused.code, "invalid_input");
         let broken = dir.path().join("broken.json");

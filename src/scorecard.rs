@@ -190,6 +190,7 @@ pub struct UnitMovement {
     /// A gap closing shows as a negative delta.
     pub gap: Option<f64>,
     pub two_way_coverage: Option<f64>,
+    #[ts(type = "number | null")]
     pub needs: Option<i64>,
     pub criticality: Option<f64>,
 }

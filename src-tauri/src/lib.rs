@@ -129,6 +129,12 @@ fn scorecard(state: State<'_, AppState>) -> Result<ripple::scorecard::Scorecard,
     state.with(|app| app.scorecard())
 }
 
+/// How the live workshop's units moved since an earlier workshop.
+#[tauri::command]
+fn scorecard_movement(state: State<'_, AppState>, before: WorkshopId) -> Result<Vec<ripple::scorecard::UnitMovement>, ApiError> {
+    state.with(|app| app.scorecard_movement(before))
+}
+
 /// Exports the live workshop; asks where with the system's save dialog unless `path`
 /// is given. `None`: the trainer cancelled. Runs off the main thread (the dialog waits).
 #[tauri::command(async)]
@@ -310,6 +316,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         incident_suggestions,
         cycle_templates,
         scorecard,
+        scorecard_movement,
         export_workshop,
         import_archive
     ])

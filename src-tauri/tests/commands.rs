@@ -222,6 +222,8 @@ fn the_live_workshop_exports_to_a_given_path_and_its_archive_imports_as_a_new_wo
     let id = invoke(&window, "import_archive", json!({ "path": out })).unwrap();
     let list = invoke(&window, "list_workshops", json!({})).unwrap();
     assert!(list.as_array().unwrap().iter().any(|w| w["id"] == id));
+    let moved = invoke(&window, "scorecard_movement", json!({ "before": id })).unwrap();
+    assert!(moved.as_array().unwrap().iter().any(|m| m["unit"] == "finance" && m["in_before"] == true));
     let refused = invoke(&window, "export_workshop", json!({ "format": "docx", "anonymous": false, "path": dir.path().join("x") })).unwrap_err();
     assert_eq!(refused["code"], "invalid_input");
     assert!(!dir.path().join("x").exists());

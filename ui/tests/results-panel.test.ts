@@ -5,7 +5,9 @@ import { flushSync, mount, unmount } from 'svelte';
 import ResultsPanel from '../src/components/ResultsPanel.svelte';
 import type { Scorecard } from '../src/lib/bindings/Scorecard';
 import type { UnitScorecard } from '../src/lib/bindings/UnitScorecard';
-import { EXPORTS, gapText, needsText, percentText } from '../src/lib/scorecard';
+import type { UnitMovement } from '../src/lib/bindings/UnitMovement';
+import type { WorkshopSummary } from '../src/lib/bindings/WorkshopSummary';
+import { EXPORTS, gapText, needsText, percentText, pointsText } from '../src/lib/scorecard';
 import { settle } from './fixtures/session';
 
 const unit = (over: Partial<UnitScorecard>): UnitScorecard => ({
@@ -37,12 +39,17 @@ afterEach(() => {
 
 const $ = (s: string) => document.querySelector(s) as HTMLElement | null;
 
-async function show(backend: Parameters<typeof mountPanel>[0]) {
-  mountPanel(backend);
+type PanelBackend = {
+  scorecard: () => Promise<Scorecard>;
+  exportWorkshop: (f: string, a: boolean) => Promise<string | null>;
+  importArchive: () => Promise<number | null>;
+  scorecardMovement?: (before: number) => Promise<UnitMovement[]>;
+  listWorkshops?: () => Promise<WorkshopSummary[]>;
+};
+async function show(backend: PanelBackend) {
+  const full = { scorecardMovement: vi.fn(async () => []), listWorkshops: vi.fn(async () => []), ...backend };
+  panel = mount(ResultsPanel, { target: document.body, props: { backend: full, seq: 1, live: 1 } });
   await settle(flushSync);
-}
-function mountPanel(backend: { scorecard: () => Promise<Scorecard>; exportWorkshop: (f: string, a: boolean) => Promise<string | null>; importArchive: () => Promise<number | null> }) {
-  panel = mount(ResultsPanel, { target: document.body, props: { backend, seq: 1 } });
 }
 
 describe('the Results tab', () => {
@@ -84,6 +91,33 @@ describe('the Results tab', () => {
   });
 });
 
+describe('the movement since an earlier workshop', () => {
+  it('offers the other workshops and shows each unit’s change', async () => {
+    const workshops: WorkshopSummary[] = [
+      { id: 1, name: 'Spring (live)', updated_at: '', units: 18, links: 37 },
+      { id: 4, name: 'Autumn, before the training', updated_at: '', units: 18, links: 37 },
+    ];
+    const moved: UnitMovement[] = [
+      { unit: 'finance', name: 'Finance', in_before: true, in_after: true, self_rating: 0.5, received_rating: 2, gap: -1.5, two_way_coverage: 0.25, needs: -2, criticality: 0 },
+      { unit: 'night', name: 'Night shift', in_before: false, in_after: true, self_rating: null, received_rating: null, gap: null, two_way_coverage: null, needs: null, criticality: null },
+    ];
+    const scorecardMovement = vi.fn(async () => moved);
+    await show({ scorecard: vi.fn(async () => ({ units: [] })), exportWorkshop: vi.fn(), importArchive: vi.fn(), scorecardMovement, listWorkshops: vi.fn(async () => workshops) });
+    const select = document.querySelector('#compare-with') as HTMLSelectElement;
+    expect([...select.options].map((o) => o.textContent)).toEqual(['(choose a workshop of the same organisation)', 'Autumn, before the training']);
+    expect(document.querySelector('#movement')).toBeNull();
+    select.value = '4';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle(flushSync);
+    expect(scorecardMovement).toHaveBeenCalledWith(4);
+    const rows = [...document.querySelectorAll('#movement tbody tr')].map((r) => [...r.children].map((c) => c.textContent));
+    expect(rows).toEqual([
+      ['Finance', '+0.5', '+2.0', '−1.5', '+25 pts', '−2'],
+      ['Night shift (new)', '–', '–', '–', '–', '–'],
+    ]);
+  });
+});
+
 describe('scorecard wording', () => {
   it('offers every format the core exports', () => {
     expect(EXPORTS.map((e) => e.format).sort()).toEqual(['csv', 'graphml', 'json', 'kumu', 'pdf', 'report', 'xlsx']);
@@ -91,6 +125,7 @@ describe('scorecard wording', () => {
   it('writes gaps with their sign, shares as percentages and needs from both activities', () => {
     expect([gapText(1.26), gapText(-0.5), gapText(0.04), gapText(null)]).toEqual(['+1.3', '−0.5', '0.0', '–']);
     expect([percentText(0.333), percentText(null)]).toEqual(['33 %', '–']);
+    expect([pointsText(0.125), pointsText(-0.05), pointsText(0.001), pointsText(null)]).toEqual(['+13 pts', '−5 pts', '0 pts', '–']);
     expect(needsText(unit({}))).toBe('1 / 3 / 3');
   });
 });

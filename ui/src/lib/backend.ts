@@ -17,6 +17,7 @@ import type { OrgMap } from './bindings/OrgMap';
 import type { Participation } from './bindings/Participation';
 import type { CycleTemplate } from './bindings/CycleTemplate';
 import type { Scorecard } from './bindings/Scorecard';
+import type { UnitMovement } from './bindings/UnitMovement';
 import type { ProjectorChange } from './bindings/ProjectorChange';
 import type { Display, LiveWorkshop, ProjectorState } from './live';
 import type { GameControl } from './game';
@@ -69,6 +70,8 @@ export interface Backend {
   cycleTemplates(): Promise<CycleTemplate[]>;
   /** The live workshop's unit scorecard as it stands. */
   scorecard(): Promise<Scorecard>;
+  /** How the live workshop's units moved since workshop `before` (an earlier cohort). */
+  scorecardMovement(before: number): Promise<UnitMovement[]>;
   /** Exports the live workshop in `format` where the trainer picks (the system's save
    * dialog); the path written, or null if the trainer cancelled. */
   exportWorkshop(format: string, anonymous: boolean): Promise<string | null>;
@@ -178,6 +181,7 @@ export const tauriBackend: Backend = {
   mapFromFiles: (files) => call<OrgMap>('map_from_files', { files }),
   cycleTemplates: () => call<CycleTemplate[]>('cycle_templates'),
   scorecard: () => call<Scorecard>('scorecard'),
+  scorecardMovement: (before) => call<UnitMovement[]>('scorecard_movement', { before }),
   exportWorkshop: (format, anonymous) => call<string | null>('export_workshop', { format, anonymous, path: null }),
   importArchive: () => call<number | null>('import_archive', { path: null }),
 

@@ -35,3 +35,10 @@ export function needsText(u: Pick<UnitScorecard, 'needs' | 'cycle_needs'>): stri
   const n = (k: 'quality' | 'time' | 'delivery') => u.needs[k] + u.cycle_needs[k];
   return `${n('quality')} / ${n('time')} / ${n('delivery')}`;
 }
+
+/** A change of a share, in percentage points: +12 pts, or a dash. */
+export function pointsText(x: number | null): string {
+  if (x === null) return '–';
+  const r = Math.round(x * 100);
+  return r === 0 ? '0 pts' : r > 0 ? `+${r} pts` : `−${-r} pts`;
+}

@@ -12,4 +12,4 @@ name: string, in_before: boolean, in_after: boolean, self_rating: number | null,
 /**
  * A gap closing shows as a negative delta.
  */
-gap: number | null, two_way_coverage: number | null, needs: bigint | null, criticality: number | null, };
+gap: number | null, two_way_coverage: number | null, needs: number | null, criticality: number | null, };

@@ -121,6 +121,10 @@ test('on a 100-unit map the ripple is drawn and its frame times are measured', a
     await driver.findElement(By.css('#open-audience')).click();
     await driver.wait(async () => (await driver.getAllWindowHandles()).length === 2, 10000);
     const audience = (await driver.getAllWindowHandles()).find((h) => h !== presenter);
+    // As in a room: the projector shows the prediction phase (and draws the round) before the ripple starts.
+    await driver.switchTo().window(audience);
+    await driver.wait(until.elementLocated(By.css('#game-predict')), 10000);
+    await new Promise((r) => setTimeout(r, 1000));
     await driver.switchTo().window(presenter);
     await driver.wait(until.elementLocated(By.css('#phase-ripple')), 5000).click();
     await driver.switchTo().window(audience);

@@ -99,25 +99,28 @@ pub const CUSTOMER_POINTS: u32 = 20;
 /// everyone is told; not the external segments, predicted with `customers`).
 pub fn internal_hits(result: &ImpactResult, map: &OrgMap) -> BTreeSet<String> {
     let sources: BTreeSet<&str> = result.incidents.iter().map(|i| i.unit.as_str()).collect();
+    let internal = internal_units(map);
     result
         .hits
         .iter()
-        .filter(|h| !sources.contains(h.unit.as_str()))
-        .filter(|h| map.unit(&h.unit).is_some_and(|u| u.kind != UnitKind::External))
+        .filter(|h| !sources.contains(h.unit.as_str()) && internal.contains(h.unit.as_str()))
         .map(|h| h.unit.clone())
         .collect()
+}
+
+/// The ids of the map's internal units, looked up once (a room's thousands of
+/// predictions are scored against the same map).
+fn internal_units(map: &OrgMap) -> std::collections::HashSet<&str> {
+    map.units.iter().filter(|u| u.kind != UnitKind::External).map(|u| u.id.as_str()).collect()
 }
 
 /// Scores a prediction against the ripple.
 pub fn score(participant: ParticipantId, prediction: &Prediction, result: &ImpactResult, map: &OrgMap) -> PredictionScore {
     let felt = internal_hits(result, map);
     let sources: BTreeSet<&str> = result.incidents.iter().map(|i| i.unit.as_str()).collect();
-    let predicted: BTreeSet<&str> = prediction
-        .units
-        .iter()
-        .map(String::as_str)
-        .filter(|u| !sources.contains(u) && map.unit(u).is_some_and(|unit| unit.kind != UnitKind::External))
-        .collect();
+    let internal = internal_units(map);
+    let predicted: BTreeSet<&str> =
+        prediction.units.iter().map(String::as_str).filter(|u| !sources.contains(u) && internal.contains(u)).collect();
     let hits = predicted.iter().filter(|u| felt.contains(**u)).count() as u32;
     let false_alarms = predicted.len() as u32 - hits;
     let misses = felt.len() as u32 - hits;

@@ -9,18 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { database, launchApp, screenshot, waitForText, By, until } from './helpers.js';
+import { ask, By, database, goOnline, launchApp, screenshot, until, waitForText } from './helpers.js';
 
-async function ask(address, request) {
-  const response = await fetch(`http://${address}/api`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(request),
-  });
-  const reply = await response.json();
-  assert.ok(response.ok, `${request.type}: ${JSON.stringify(reply)}`);
-  return reply;
-}
 
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
@@ -30,10 +20,7 @@ test('a ripple round: three phones predict, the ripple spreads, the room is scor
     await driver.wait(until.elementLocated(By.css('#org-map .unit')), 15000);
     const presenter = await driver.getWindowHandle();
 
-    await driver.findElement(By.css('#tab-participants')).click();
-    await driver.wait(until.elementLocated(By.css('#go-online')), 5000).click();
-    const code = await waitForText(driver, '#presenter-join-code', /^[A-Z2-9]{6}$/, 10000);
-    const address = (await driver.findElement(By.css('#presenter-join-address')).getText()).trim();
+    const { code, address } = await goOnline(driver);
     const phones = [];
     for (const [i, unit] of ['customer-service', 'legal', 'field-engineers'].entries()) {
       const welcome = await ask(address, { type: 'join', code, name: `Phone ${i + 1}`, unit, client: `e2e-game-${i}` });

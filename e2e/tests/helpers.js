@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import assert from 'node:assert/strict';
 import { Builder, By, until } from 'selenium-webdriver';
 
 export { By, until };
@@ -76,4 +77,25 @@ export async function waitForText(driver, css, pattern, timeout = 5000) {
   } catch (e) {
     throw new Error(`${css} never matched ${pattern} (last text: ${JSON.stringify(last)})`, { cause: e });
   }
+}
+
+/** One request of the participants' protocol (docs/participant-protocol.md) over POST /api. */
+export async function ask(address, request) {
+  const response = await fetch(`http://${address}/api`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(request),
+  });
+  const reply = await response.json();
+  assert.ok(response.ok, `${request.type}: ${JSON.stringify(reply)}`);
+  return reply;
+}
+
+/** Takes the room online from the presenter's Participants tab; the code and address phones join with. */
+export async function goOnline(driver) {
+  await driver.findElement(By.css('#tab-participants')).click();
+  await driver.wait(until.elementLocated(By.css('#go-online')), 5000).click();
+  const code = await waitForText(driver, '#presenter-join-code', /^[A-Z2-9]{6}$/, 10000);
+  const address = (await driver.findElement(By.css('#presenter-join-address')).getText()).trim();
+  return { code, address };
 }

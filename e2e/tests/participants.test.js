@@ -8,19 +8,8 @@ import { Key } from 'selenium-webdriver';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { database, launchApp, screenshot, waitForText, By, until } from './helpers.js';
+import { ask, By, database, goOnline, launchApp, screenshot, until, waitForText } from './helpers.js';
 
-/** One request of the participants' protocol (docs/participant-protocol.md) over POST /api. */
-async function ask(address, request) {
-  const response = await fetch(`http://${address}/api`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(request),
-  });
-  const reply = await response.json();
-  assert.ok(response.ok, `${request.type}: ${JSON.stringify(reply)}`);
-  return reply;
-}
 
 async function phone(address, code, i, name, unit, customer, rating, thanks) {
   const welcome = await ask(address, { type: 'join', code, name, unit, manager: i === 0, client: `e2e-phone-${i}` });
@@ -63,10 +52,7 @@ test('a room joins from its phones, answers, and sees its results and thanks on 
     const presenter = await driver.getWindowHandle();
 
     // Go online: the presenter shows where to join.
-    await driver.findElement(By.css('#tab-participants')).click();
-    await driver.wait(until.elementLocated(By.css('#go-online')), 5000).click();
-    const code = await waitForText(driver, '#presenter-join-code', /^[A-Z2-9]{6}$/, 10000);
-    const address = (await driver.findElement(By.css('#presenter-join-address')).getText()).trim();
+    const { code, address } = await goOnline(driver);
     assert.match(address, /^[\d.]+:\d+$/);
     for (const round of ['self_assessment', 'thanks']) {
       await driver.findElement(By.css(`#rounds li[data-round="${round}"] .open-round`)).click();
